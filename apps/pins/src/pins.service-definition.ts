@@ -1,0 +1,9 @@
+import type { ServiceDefinition } from '@tessera/service-runtime';
+import { pinsConfigSchema } from './pins.config';
+import { PinsModule } from './pins.module';
+
+export const pinsService: ServiceDefinition<typeof pinsConfigSchema> = {
+  service: 'pins',
+  configSchema: pinsConfigSchema,
+  module: (config, logger) => PinsModule.register(config, logger),
+};

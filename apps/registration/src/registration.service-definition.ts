@@ -1,0 +1,9 @@
+import type { ServiceDefinition } from '@tessera/service-runtime';
+import { registrationConfigSchema } from './registration.config';
+import { RegistrationModule } from './registration.module';
+
+export const registrationService: ServiceDefinition<typeof registrationConfigSchema> = {
+  service: 'registration',
+  configSchema: registrationConfigSchema,
+  module: (config, logger) => RegistrationModule.register(config, logger),
+};

@@ -1,0 +1,9 @@
+import type { ServiceDefinition } from '@tessera/service-runtime';
+import { tokenConfigSchema } from './token.config';
+import { TokenModule } from './token.module';
+
+export const tokenService: ServiceDefinition<typeof tokenConfigSchema> = {
+  service: 'token',
+  configSchema: tokenConfigSchema,
+  module: (config, logger) => TokenModule.register(config, logger),
+};

@@ -1,0 +1,5 @@
+export * from './envelope';
+export * from './event-catalog';
+export * from './event-definition';
+export * from './events';
+export * from './topics';

@@ -1,0 +1,94 @@
+/**
+ * The topic registry: every Kafka topic Tessera uses, with the configuration it is provisioned with.
+ * State streams are compacted and keyed by entity, so a new node rebuilds its view by reading from the beginning;
+ * the attestation stream and the dead-letter topic keep events for a time instead.
+ * A topic name carries its major version (`.v1`): a new version is a new topic (see VERSIONING.md).
+ */
+export type CleanupPolicy = 'compact' | 'delete';
+
+export interface TopicDefinition {
+  /** Name without the deployment's KAFKA_TOPIC_PREFIX. */
+  readonly name: string;
+  readonly cleanupPolicy: CleanupPolicy;
+  readonly partitions: number;
+  /** What the message key is: every event of one key lands on one partition, in order. */
+  readonly key: string;
+  readonly retentionMs?: number;
+  readonly description: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const Topics = {
+  registry: {
+    name: 'tessera.registry.v1',
+    cleanupPolicy: 'compact',
+    partitions: 6,
+    key: '<tenant>/<entity kind>/<entity id>',
+    description: 'tenants, apps and registrations (app builds), as their latest state',
+  },
+  policies: {
+    name: 'tessera.policies.v1',
+    cleanupPolicy: 'compact',
+    partitions: 3,
+    key: '<tenant>/<entity kind>/<entity id>',
+    description: 'security policies and device overrides, as their latest state',
+  },
+  revocations: {
+    name: 'tessera.revocations.v1',
+    cleanupPolicy: 'compact',
+    partitions: 3,
+    key: '<tenant>/revocation/<revocation id>',
+    description: 'revoked devices, installations, registrations and tokens; a tombstone lifts one',
+  },
+  keys: {
+    name: 'tessera.keys.v1',
+    cleanupPolicy: 'compact',
+    partitions: 1,
+    key: '<tenant>/key/<kid>',
+    description: 'public token-signing keys and their lifecycle state',
+  },
+  pins: {
+    name: 'tessera.pins.v1',
+    cleanupPolicy: 'compact',
+    partitions: 3,
+    key: '<tenant>/<entity kind>/<entity id>',
+    description: 'protected API domains, pin sets and rotations, as their latest state',
+  },
+  attestations: {
+    name: 'tessera.attestations.v1',
+    cleanupPolicy: 'delete',
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    key: '<tenant>/<app id>',
+    description: 'every attestation verdict, for audit and metrics (append-only)',
+  },
+  deadLetter: {
+    name: 'tessera.dead-letter.v1',
+    cleanupPolicy: 'delete',
+    partitions: 1,
+    retentionMs: 14 * DAY_MS,
+    key: 'the original message key',
+    description: 'messages a consumer could not accept, with the reason in headers; the original bytes as value',
+  },
+} as const satisfies Record<string, TopicDefinition>;
+
+export type TopicId = keyof typeof Topics;
+
+export const ALL_TOPICS: readonly TopicDefinition[] = Object.values(Topics);
+
+/** The name a topic has in one deployment: KAFKA_TOPIC_PREFIX lets several environments share a cluster. */
+export function topicName(topic: TopicDefinition, prefix: string): string {
+  return `${prefix}${topic.name}`;
+}
+
+/** Broker-side configuration a topic is created with. */
+export function topicConfigEntries(topic: TopicDefinition): { name: string; value: string }[] {
+  const entries: { name: string; value: string }[] = [{ name: 'cleanup.policy', value: topic.cleanupPolicy }];
+  if (topic.retentionMs !== undefined) entries.push({ name: 'retention.ms', value: String(topic.retentionMs) });
+  if (topic.cleanupPolicy === 'compact') {
+    // Tombstones stay a day so a consumer that was briefly away still sees the deletion.
+    entries.push({ name: 'delete.retention.ms', value: String(DAY_MS) });
+  }
+  return entries;
+}

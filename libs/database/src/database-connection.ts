@@ -1,0 +1,98 @@
+import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { migrateSchema } from './schema-migrator';
+
+export interface DatabaseConnectionLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+/**
+ * Connects a service to Postgres in the background and keeps trying: the service boots, answers liveness, and
+ * reports ready only once the database answers and its schema is migrated. Also owns a small pg pool for the
+ * outbox relay, whose LISTEN connection must not come from TypeORM's pool.
+ */
+export class DatabaseConnection {
+  readonly relayPool: Pool;
+  private migrated = false;
+  private stopped = false;
+  private connecting: Promise<void> | undefined;
+  private markReady: () => void = () => undefined;
+  readonly ready: Promise<void>;
+
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly schema: string,
+    url: string,
+    applicationName: string,
+    private readonly logger: DatabaseConnectionLogger,
+  ) {
+    this.relayPool = new Pool({
+      connectionString: url,
+      max: 3,
+      application_name: `${applicationName}-outbox`,
+      connectionTimeoutMillis: 5000,
+    });
+    // An idle client's error (the server restarted) must not crash the process; the pool replaces the client.
+    this.relayPool.on('error', (error) => {
+      this.logger.warn({ err: { message: error.message } }, 'idle outbox connection lost');
+    });
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
+  }
+
+  get isMigrated(): boolean {
+    return this.migrated;
+  }
+
+  /** Starts connecting; resolves at once. Await `ready` to know when the schema is usable. */
+  start(): void {
+    this.connecting ??= this.connectUntilReady();
+  }
+
+  /** True when the database answers a query within the timeout. */
+  async ping(timeoutMs = 1500): Promise<boolean> {
+    if (!this.dataSource.isInitialized || !this.migrated) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(false);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.dataSource.query('SELECT 1').then(() => true), timeout]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.connecting;
+    await this.relayPool.end();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  private async connectUntilReady(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+        const ran = await migrateSchema(this.dataSource, this.schema);
+        this.migrated = true;
+        this.logger.info({ schema: this.schema, migrationsRun: ran }, 'database ready');
+        this.markReady();
+        return;
+      } catch (error) {
+        const delay = Math.min(5000, 250 * 2 ** Math.min(attempt, 5));
+        this.logger.warn(
+          { err: { message: error instanceof Error ? error.message : String(error) }, attempt, retryInMs: delay },
+          'database not reachable yet; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}

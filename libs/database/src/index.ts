@@ -1,0 +1,3 @@
+export * from './database-connection';
+export * from './database-settings';
+export * from './schema-migrator';

@@ -1,0 +1,247 @@
+import {
+  type EventCatalog,
+  type EventData,
+  type EventDefinition,
+  type EventEnvelope,
+  type TopicDefinition,
+  topicName,
+} from '@tessera/contracts';
+import type { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import { errorDetails, type MessagingLogger } from '../logger';
+import type { MessagingMetrics } from '../metrics';
+import { backoffDelay, sleep } from '../sleep';
+import type { DeadLetterPublisher } from './dead-letter-publisher';
+import { PermanentEventError } from './permanent-event-error';
+import type { ProcessedEvents } from './processed-events';
+
+export type EventHandler<Definition extends EventDefinition, Tx> = (
+  event: EventEnvelope<EventData<Definition>>,
+  tx: Tx,
+) => Promise<void>;
+
+export type TombstoneHandler = (tombstone: { topic: TopicDefinition; key: string }) => Promise<void>;
+
+export interface EventConsumerOptions<Tx> {
+  kafka: Kafka;
+  /** A verifier node uses a group of its own, so that it sees every event. */
+  groupId: string;
+  topics: readonly TopicDefinition[];
+  topicPrefix: string;
+  /** Only applies to a group without committed offsets (kafkajs has no manual assignment). */
+  fromBeginning: boolean;
+  catalog: EventCatalog;
+  processedEvents: ProcessedEvents<Tx>;
+  deadLetters: DeadLetterPublisher;
+  logger: MessagingLogger;
+  metrics?: MessagingMetrics;
+  sessionTimeoutMs?: number;
+}
+
+class ConsumerStopping extends Error {
+  constructor() {
+    super('consumer is stopping; the message will be redelivered');
+  }
+}
+
+/**
+ * Consumes Tessera events: checks every message against the contracts, sends what fails to the dead-letter topic
+ * and goes on, applies each event at most once (by event id), and retries a failing handler (a database that is
+ * restarting) without skipping, since state topics must be applied in order. `caughtUp` resolves once everything
+ * that was in the assigned partitions when the consumer joined has been handled.
+ */
+export class EventConsumer<Tx> {
+  private readonly consumer: Consumer;
+  private readonly admin: Admin;
+  private readonly handlers = new Map<string, EventHandler<EventDefinition, Tx>>();
+  private readonly tombstoneHandlers = new Map<string, TombstoneHandler>();
+  private readonly topicsByName = new Map<string, TopicDefinition>();
+  /** Next offset to reach per "topic:partition" before the consumer counts as caught up. */
+  private readonly catchUpTargets = new Map<string, bigint>();
+  /** Next offset to handle per "topic:partition", as far as this consumer got. */
+  private readonly positions = new Map<string, bigint>();
+  private stopping = false;
+  private running = false;
+  private markCaughtUp: () => void = () => undefined;
+  readonly caughtUp: Promise<void>;
+  isCaughtUp = false;
+
+  constructor(private readonly options: EventConsumerOptions<Tx>) {
+    for (const topic of options.topics) this.topicsByName.set(topicName(topic, options.topicPrefix), topic);
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
+      maxWaitTimeInMs: 500,
+    });
+    this.admin = options.kafka.admin();
+    this.caughtUp = new Promise((resolve) => {
+      this.markCaughtUp = resolve;
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      void this.computeCatchUpTargets(event.payload.memberAssignment).catch((error: unknown) => {
+        this.options.logger.warn(errorDetails(error), 'could not read partition offsets to track catch-up');
+      });
+    });
+  }
+
+  on<Definition extends EventDefinition>(definition: Definition, handler: EventHandler<Definition, Tx>): this {
+    if (!this.options.topics.includes(definition.topic)) {
+      throw new Error(
+        `${definition.type}@v${definition.version} is published on ${definition.topic.name}, which this consumer does not read`,
+      );
+    }
+    this.handlers.set(`${definition.type}@v${definition.version}`, handler);
+    return this;
+  }
+
+  onTombstone(topic: TopicDefinition, handler: TombstoneHandler): this {
+    this.tombstoneHandlers.set(topic.name, handler);
+    return this;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.topicsByName.keys()], fromBeginning: this.options.fromBeginning });
+    await this.consumer.run({
+      autoCommit: true,
+      eachMessage: (payload) => this.handleMessage(payload),
+    });
+    this.running = true;
+  }
+
+  /** Lets the message in flight finish (or abandons its retries, uncommitted), then leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect();
+    await this.admin.disconnect();
+    this.running = false;
+  }
+
+  private async handleMessage(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const definition = this.topicsByName.get(topic);
+    const group = this.options.groupId;
+    const labels = { topic, group };
+    if (!definition) return;
+    if (message.value === null) {
+      const handler = this.tombstoneHandlers.get(definition.name);
+      const key = message.key?.toString('utf8');
+      if (handler && key) await this.retrying(labels, heartbeat, () => handler({ topic: definition, key }));
+      this.options.metrics?.consumed.inc({ ...labels, outcome: 'tombstone' });
+    } else {
+      const parsed = this.options.catalog.parse(message.value);
+      if (!parsed.ok) {
+        await this.deadLetter({ topic, partition, message, heartbeat }, parsed.reason);
+      } else {
+        const handler = this.handlers.get(`${parsed.envelope.type}@v${parsed.envelope.version}`);
+        if (!handler) {
+          this.options.metrics?.consumed.inc({ ...labels, outcome: 'ignored' });
+        } else {
+          const envelope = parsed.envelope;
+          try {
+            const outcome = await this.retrying(labels, heartbeat, () =>
+              this.options.processedEvents.runOnce(group, envelope.id, (tx) => handler(envelope, tx)),
+            );
+            this.options.metrics?.consumed.inc({ ...labels, outcome });
+          } catch (error) {
+            if (!(error instanceof PermanentEventError)) throw error;
+            await this.deadLetter(
+              { topic, partition, message, heartbeat },
+              `handler refused the event: ${error.message}`,
+            );
+          }
+        }
+      }
+    }
+    this.advance(topic, partition, BigInt(message.offset) + 1n);
+  }
+
+  private async deadLetter(
+    payload: Pick<EachMessagePayload, 'topic' | 'partition' | 'message' | 'heartbeat'>,
+    reason: string,
+  ) {
+    const { topic, partition, message, heartbeat } = payload;
+    const labels = { topic, group: this.options.groupId };
+    this.options.logger.warn(
+      { topic, partition, offset: message.offset, reason, deadLetterTopic: this.options.deadLetters.topic },
+      'event refused; sent to the dead-letter topic',
+    );
+    await this.retrying(labels, heartbeat, () =>
+      this.options.deadLetters.publish({
+        sourceTopic: topic,
+        partition,
+        message,
+        consumerGroup: this.options.groupId,
+        reason,
+      }),
+    );
+    this.options.metrics?.deadLettered.inc(labels);
+    this.options.metrics?.consumed.inc({ ...labels, outcome: 'dead-lettered' });
+  }
+
+  /** Retries transient failures until they pass or the consumer stops; a PermanentEventError passes through. */
+  private async retrying<T>(
+    labels: { topic: string; group: string },
+    heartbeat: () => Promise<void>,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopping && attempt > 0) throw new ConsumerStopping();
+      try {
+        return await work();
+      } catch (error) {
+        if (error instanceof PermanentEventError) throw error;
+        this.options.metrics?.handlerFailures.inc(labels);
+        this.options.logger.warn({ ...errorDetails(error), ...labels, attempt }, 'event handling failed; retrying');
+        await sleep(backoffDelay(attempt));
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private async computeCatchUpTargets(assignment: Record<string, number[]>): Promise<void> {
+    this.catchUpTargets.clear();
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const [ends, committed] = await Promise.all([
+        this.admin.fetchTopicOffsets(topic),
+        this.admin.fetchOffsets({ groupId: this.options.groupId, topics: [topic] }),
+      ]);
+      for (const partition of partitions) {
+        const end = ends.find((e) => e.partition === partition);
+        if (!end) continue;
+        const high = BigInt(end.high);
+        const low = BigInt(end.low);
+        const done = committed[0]?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+        const handled = this.positions.get(`${topic}:${partition}`) ?? -1n;
+        let position = BigInt(done) >= 0n ? BigInt(done) : low;
+        if (handled > position) position = handled;
+        if (position < high) this.catchUpTargets.set(`${topic}:${partition}`, high);
+      }
+    }
+    this.checkCaughtUp();
+  }
+
+  private advance(topic: string, partition: number, next: bigint): void {
+    const id = `${topic}:${partition}`;
+    this.positions.set(id, next);
+    const target = this.catchUpTargets.get(id);
+    if (target !== undefined && next >= target) {
+      this.catchUpTargets.delete(id);
+      this.checkCaughtUp();
+    }
+  }
+
+  private checkCaughtUp(): void {
+    if (!this.isCaughtUp && this.catchUpTargets.size === 0) {
+      this.isCaughtUp = true;
+      this.markCaughtUp();
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { quoteIdentifier } from '../sql-executor';
+
+/**
+ * Makes consumers idempotent: `runOnce` applies `work` for an event id at most once per consumer. Kafka delivers
+ * at least once (and the outbox may republish after a crash), so every consumer goes through one of these.
+ */
+export interface ProcessedEvents<Tx> {
+  runOnce(consumer: string, eventId: string, work: (tx: Tx) => Promise<void>): Promise<'applied' | 'duplicate'>;
+}
+
+/**
+ * For services with a database: the event id is recorded in the same transaction as the state change it caused,
+ * so a crash leaves either both or neither.
+ */
+export class PostgresProcessedEvents implements ProcessedEvents<EntityManager> {
+  private readonly table: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    schema: string,
+  ) {
+    this.table = `${quoteIdentifier(schema)}.processed_event`;
+  }
+
+  async runOnce(
+    consumer: string,
+    eventId: string,
+    work: (tx: EntityManager) => Promise<void>,
+  ): Promise<'applied' | 'duplicate'> {
+    return this.dataSource.transaction(async (tx) => {
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO ${this.table} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [consumer, eventId],
+      );
+      if (inserted.length === 0) return 'duplicate';
+      await work(tx);
+      return 'applied';
+    });
+  }
+}
+
+/**
+ * For services that keep nothing durable (the verifier rebuilds its view from Kafka on every start): remembers
+ * the most recent event ids, which covers redelivery after a rebalance or an outbox republish.
+ */
+export class InMemoryProcessedEvents implements ProcessedEvents<undefined> {
+  private readonly seen = new Map<string, true>();
+
+  constructor(private readonly capacity = 100_000) {}
+
+  async runOnce(
+    consumer: string,
+    eventId: string,
+    work: (tx: undefined) => Promise<void>,
+  ): Promise<'applied' | 'duplicate'> {
+    const id = `${consumer}\u0000${eventId}`;
+    if (this.seen.has(id)) return 'duplicate';
+    await work(undefined);
+    this.seen.set(id, true);
+    if (this.seen.size > this.capacity) {
+      const oldest = this.seen.keys().next();
+      if (!oldest.done) this.seen.delete(oldest.value);
+    }
+    return 'applied';
+  }
+}

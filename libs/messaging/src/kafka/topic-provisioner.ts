@@ -1,0 +1,81 @@
+import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import { type TopicDefinition, topicConfigEntries, topicName } from '@tessera/contracts';
+import type { MessagingLogger } from '../logger';
+
+export interface ProvisionResult {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+/**
+ * Makes the cluster hold the registry's topics with the registry's settings: creates missing topics, brings the
+ * cleanup policy and retention of existing ones in line, and adds partitions when the registry asks for more.
+ * It never removes partitions or topics.
+ */
+export class TopicProvisioner {
+  constructor(
+    private readonly admin: Admin,
+    private readonly prefix: string,
+    private readonly replicationFactor: number,
+    private readonly logger: MessagingLogger,
+  ) {}
+
+  async provision(topics: readonly TopicDefinition[]): Promise<ProvisionResult> {
+    const result: ProvisionResult = { created: [], updated: [], unchanged: [] };
+    const existing = new Set(await this.admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(topicName(t, this.prefix)));
+    if (missing.length > 0) {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: topicName(t, this.prefix),
+          numPartitions: t.partitions,
+          replicationFactor: this.replicationFactor,
+          configEntries: topicConfigEntries(t),
+        })),
+      });
+      // Another instance may have created some of them concurrently; either way they exist now.
+      result.created.push(...missing.map((t) => topicName(t, this.prefix)));
+    }
+    const present = topics.filter((t) => existing.has(topicName(t, this.prefix)));
+    if (present.length > 0) await this.reconcile(present, result);
+    if (result.created.length > 0 || result.updated.length > 0) {
+      this.logger.info({ created: result.created, updated: result.updated }, 'kafka topics provisioned');
+    }
+    return result;
+  }
+
+  private async reconcile(topics: readonly TopicDefinition[], result: ProvisionResult): Promise<void> {
+    const metadata = await this.admin.fetchTopicMetadata({ topics: topics.map((t) => topicName(t, this.prefix)) });
+    const described = await this.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: topicName(t, this.prefix) })),
+    });
+    for (const topic of topics) {
+      const name = topicName(topic, this.prefix);
+      let changed = false;
+      const partitions = metadata.topics.find((m) => m.name === name)?.partitions.length ?? 0;
+      if (partitions < topic.partitions) {
+        await this.admin.createPartitions({ topicPartitions: [{ topic: name, count: topic.partitions }] });
+        changed = true;
+      }
+      const current = described.resources.find((r) => r.resourceName === name)?.configEntries ?? [];
+      const wanted = topicConfigEntries(topic);
+      const drift = wanted.filter((w) => current.find((c) => c.configName === w.name)?.configValue !== w.value);
+      if (drift.length > 0) {
+        // alterConfigs replaces the topic's whole dynamic config: send every entry we own, not only the drifted ones.
+        await this.admin.alterConfigs({
+          validateOnly: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name, configEntries: wanted }],
+        });
+        this.logger.warn(
+          { topic: name, drift: drift.map((d) => d.name) },
+          'kafka topic config differed from the registry; corrected',
+        );
+        changed = true;
+      }
+      (changed ? result.updated : result.unchanged).push(name);
+    }
+  }
+}

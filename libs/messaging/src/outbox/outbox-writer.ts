@@ -1,0 +1,83 @@
+import {
+  type EventCatalog,
+  type EventData,
+  type EventDefinition,
+  type EventEnvelope,
+  EventHeaders,
+  type NewEvent,
+  type TopicDefinition,
+  topicName,
+} from '@tessera/contracts';
+import { quoteIdentifier, type SqlExecutor } from '../sql-executor';
+import { lockKey, outboxChannel, outboxShard } from './outbox-shard';
+
+/**
+ * Writes events into the service's outbox inside the caller's transaction: the event exists if and only if the
+ * state change commits. The relay publishes it afterwards.
+ */
+export class OutboxWriter {
+  private readonly table: string;
+  private readonly keyLockNamespace: number;
+
+  constructor(
+    private readonly schema: string,
+    private readonly catalog: EventCatalog,
+    private readonly producer: string,
+    private readonly topicPrefix: string,
+  ) {
+    this.table = `${quoteIdentifier(schema)}.outbox_event`;
+    this.keyLockNamespace = lockKey(`tessera-outbox-key:${schema}`);
+  }
+
+  async append<Definition extends EventDefinition>(
+    tx: SqlExecutor,
+    definition: Definition,
+    event: Omit<NewEvent<Definition>, 'producer'>,
+  ): Promise<EventEnvelope<EventData<Definition>>> {
+    const envelope = this.catalog.build(definition, { ...event, producer: this.producer });
+    const headers = {
+      [EventHeaders.id]: envelope.id,
+      [EventHeaders.type]: envelope.type,
+      [EventHeaders.version]: String(envelope.version),
+      [EventHeaders.tenant]: envelope.tenant,
+      [EventHeaders.contentType]: 'application/json',
+    };
+    await this.insert(tx, topicName(definition.topic, this.topicPrefix), envelope.key, envelope.id, envelope, headers);
+    return envelope;
+  }
+
+  /** A tombstone (null value) deletes the key from a compacted topic once compaction runs. */
+  async appendTombstone(tx: SqlExecutor, topic: TopicDefinition, key: string): Promise<void> {
+    if (topic.cleanupPolicy !== 'compact') throw new Error(`tombstones belong on compacted topics, not ${topic.name}`);
+    await this.insert(tx, topicName(topic, this.topicPrefix), key, null, null, {});
+  }
+
+  private async insert(
+    tx: SqlExecutor,
+    topic: string,
+    key: string,
+    eventId: string | null,
+    payload: unknown,
+    headers: Record<string, string>,
+  ): Promise<void> {
+    // Serialise writers of one key until they commit, so sequence order is commit order for that key and the
+    // relay, which publishes in sequence order, keeps per-key order even when transactions overlap.
+    await tx.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
+      this.keyLockNamespace,
+      lockKey(`${topic}\u0000${key}`),
+    ]);
+    await tx.query(
+      `INSERT INTO ${this.table} (event_id, topic, message_key, shard, payload, headers) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`,
+      [
+        eventId,
+        topic,
+        key,
+        outboxShard(topic, key),
+        payload === null ? null : JSON.stringify(payload),
+        JSON.stringify(headers),
+      ],
+    );
+    // Delivered only if the transaction commits; wakes the relays at once instead of at their next poll.
+    await tx.query('SELECT pg_notify($1, $2)', [outboxChannel(this.schema), '']);
+  }
+}

@@ -1,0 +1,94 @@
+import type { TopicDefinition } from '@tessera/contracts';
+import {
+  createKafka,
+  errorDetails,
+  type KafkaSettings,
+  type MessagingLogger,
+  ProducerConnection,
+  TopicProvisioner,
+} from '@tessera/messaging';
+import type { Admin, Kafka } from 'kafkajs';
+
+/**
+ * The service's Kafka client, producer and admin. Starts in the background: provisions the topics from the
+ * registry (retrying while the cluster is away), then connects the producer. Ready once both are done and the
+ * cluster answers.
+ */
+export class KafkaRuntime {
+  readonly kafka: Kafka;
+  readonly producer: ProducerConnection;
+  private readonly admin: Admin;
+  private provisioned = false;
+  private stopped = false;
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    readonly settings: KafkaSettings,
+    private readonly topics: readonly TopicDefinition[],
+    private readonly logger: MessagingLogger,
+  ) {
+    this.kafka = createKafka(settings, logger);
+    this.producer = new ProducerConnection(this.kafka);
+    this.admin = this.kafka.admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 1000 } });
+  }
+
+  get isProvisioned(): boolean {
+    return this.provisioned;
+  }
+
+  start(): void {
+    this.starting ??= this.provisionUntilDone();
+  }
+
+  /** Asks the cluster for its brokers, with a deadline; false if it does not answer in time. */
+  async ping(timeoutMs = 2000): Promise<{ up: boolean; brokers?: number; error?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<{ up: false; error: string }>((resolve) => {
+      timer = setTimeout(() => {
+        resolve({ up: false, error: `no answer within ${timeoutMs} ms` });
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([
+        this.admin
+          .describeCluster()
+          .then((cluster) => ({ up: cluster.brokers.length > 0, brokers: cluster.brokers.length })),
+        timeout,
+      ]);
+    } catch (error) {
+      return { up: false, error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.starting;
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+
+  private async provisionUntilDone(): Promise<void> {
+    const provisioner = new TopicProvisioner(
+      this.admin,
+      this.settings.topicPrefix,
+      this.settings.replicationFactor,
+      this.logger,
+    );
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await this.admin.connect();
+        await provisioner.provision(this.topics);
+        this.provisioned = true;
+        await this.producer.ensureConnected();
+        this.logger.info({ brokers: this.settings.brokers, topics: this.topics.length }, 'kafka ready');
+        return;
+      } catch (error) {
+        const delay = Math.min(5000, 250 * 2 ** Math.min(attempt, 5));
+        this.logger.warn({ ...errorDetails(error), attempt, retryInMs: delay }, 'kafka not reachable yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}

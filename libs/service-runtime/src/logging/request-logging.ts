@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { requestContext } from './request-context';
+
+const REQUEST_ID_HEADER = 'x-request-id';
+/** A caller-supplied id is kept only when it is short and plain, so it cannot smuggle anything into logs. */
+const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Express middleware: a request id (kept from the caller or made), one access log line per request, no secrets. */
+export function requestLogging(logger: Logger) {
+  const http = pinoHttp({
+    logger,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const offered = req.headers[REQUEST_ID_HEADER];
+      const id = typeof offered === 'string' && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    // Probes and scrapes every few seconds would drown everything else.
+    autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url?.startsWith('/health') ?? false) },
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+    },
+  });
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    http(req, res);
+    const requestId = String((req as IncomingMessage & { id: string | number }).id);
+    requestContext.run({ requestId }, next);
+  };
+}

