@@ -3,10 +3,10 @@
 // official jars on Maven Central, and PostgreSQL (the configured server, the local one on 127.0.0.1:5432, or,
 // when neither answers, an embedded PostgreSQL from npm). Writes .cache/infra.env for the start and test scripts.
 //
-//   node scripts/infra.mjs up | down [--wipe] | status
+//   node scripts/infra.mjs up [--kafka-only] | down [--wipe] | status
 //
 // Environment: KAFKA_BROKERS (use that cluster instead), TESSERA_KAFKA_PORT (9092), TESSERA_KAFKA_CONTROLLER_PORT
-// (9093), TESSERA_KAFKA_START_TIMEOUT_MS (90000), DATABASE_URL, TEST_DATABASE_URL.
+// (9093), TESSERA_KAFKA_DIR (.cache/kafka/run: config, data, broker.log, broker.pid), TESSERA_KAFKA_START_TIMEOUT_MS (90000), DATABASE_URL, TEST_DATABASE_URL.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,13 +19,14 @@ const cacheDir = path.join(root, '.cache');
 const kafkaPom = path.join(root, 'infra', 'kafka', 'pom.xml');
 const kafkaVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(kafkaPom, 'utf8'))[1];
 const kafkaLibs = path.join(cacheDir, 'kafka', kafkaVersion, 'libs');
-const kafkaRun = path.join(cacheDir, 'kafka', 'run');
+// A second broker (the restart tests run one) lives in a directory of its own.
+const kafkaRun = process.env.TESSERA_KAFKA_DIR ? path.resolve(process.env.TESSERA_KAFKA_DIR) : path.join(cacheDir, 'kafka', 'run');
 const kafkaData = path.join(kafkaRun, 'data');
 const kafkaLog = path.join(kafkaRun, 'broker.log');
 const kafkaPidFile = path.join(kafkaRun, 'broker.pid');
 const pgDir = path.join(cacheDir, 'postgres');
 const pgPidFile = path.join(pgDir, 'keeper.pid');
-const envFile = path.join(cacheDir, 'infra.env');
+const envFile = process.env.TESSERA_KAFKA_DIR ? path.join(kafkaRun, 'infra.env') : path.join(cacheDir, 'infra.env');
 
 const kafkaPort = intFromEnv('TESSERA_KAFKA_PORT', 9092);
 const controllerPort = intFromEnv('TESSERA_KAFKA_CONTROLLER_PORT', 9093);
@@ -130,7 +131,7 @@ function ensureKafkaJars() {
   const result = spawnSync(
     'mvn',
     [
-      '-B',
+      '-B', '-Dstyle.color=never',
       '-q',
       '-f',
       kafkaPom,
@@ -387,8 +388,9 @@ function shellQuote(value) {
   return `'${value.replaceAll("'", "'\\''")}'`;
 }
 
-async function up() {
+async function up(kafkaOnly) {
   const brokers = await kafkaUp();
+  if (kafkaOnly) return;
   const { url, testUrl } = await postgresUp();
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(
@@ -440,7 +442,7 @@ async function status() {
 const [command, ...flags] = process.argv.slice(2);
 switch (command) {
   case 'up':
-    await up();
+    await up(flags.includes('--kafka-only'));
     break;
   case 'down':
     await down(flags.includes('--wipe'));
@@ -449,5 +451,5 @@ switch (command) {
     await status();
     break;
   default:
-    fail('usage: node scripts/infra.mjs up | down [--wipe] | status');
+    fail('usage: node scripts/infra.mjs up [--kafka-only] | down [--wipe] | status');
 }

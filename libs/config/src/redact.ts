@@ -2,6 +2,8 @@
 export function redactUrl(raw: string): string {
   try {
     const url = new URL(raw);
+    // Without an authority (`scheme://`), what looks like credentials is a path we cannot safely echo.
+    if (!url.host) return '<unparseable url>';
     if (url.password) url.password = '***';
     return url.toString();
   } catch {
