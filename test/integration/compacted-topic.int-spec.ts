@@ -1,0 +1,114 @@
+import { EventCatalog, RevocationUpsertedV1, Topics, topicName } from '@tessera/contracts';
+import {
+  DeadLetterPublisher,
+  EventConsumer,
+  InMemoryProcessedEvents,
+  ProducerConnection,
+  silentLogger,
+} from '@tessera/messaging';
+import { randomUUID } from 'node:crypto';
+import { provisionTopics, testKafka } from '../support/messaging-fixture';
+import { testEnvironment, uniqueSuffix } from '../support/test-environment';
+
+const env = testEnvironment();
+const prefix = `test-${uniqueSuffix()}.`;
+const catalog = new EventCatalog();
+
+/** A view like the verifier's: the latest revocation per key, tombstones remove. */
+function revocationView(kafka: ReturnType<typeof testKafka>, producer: ProducerConnection) {
+  const view = new Map<string, string>();
+  const consumer = new EventConsumer({
+    kafka,
+    groupId: `test-view-${uniqueSuffix()}`,
+    topics: [Topics.revocations],
+    topicPrefix: prefix,
+    fromBeginning: true,
+    catalog,
+    processedEvents: new InMemoryProcessedEvents(),
+    deadLetters: new DeadLetterPublisher(producer, prefix),
+    logger: silentLogger,
+  })
+    .on(RevocationUpsertedV1, async (event) => {
+      view.set(event.key, event.data.reason ?? '');
+    })
+    .onTombstone(Topics.revocations, async ({ key }) => {
+      view.delete(key);
+    });
+  return { view, consumer };
+}
+
+describe('rebuilding state from a compacted topic', () => {
+  const kafka = testKafka(env.kafkaBrokers);
+  const producer = new ProducerConnection(kafka);
+
+  beforeAll(async () => {
+    await provisionTopics(kafka, prefix, [Topics.revocations, Topics.deadLetter]);
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+  });
+
+  it('a new consumer reading from the beginning ends with the latest value per key, and knows when it caught up', async () => {
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const latest = new Map<string, string>();
+    const messages = [];
+    for (let version = 1; version <= 4; version++) {
+      for (const revocationId of ids) {
+        const event = catalog.build(RevocationUpsertedV1, {
+          tenant: 'acme',
+          producer: 'test',
+          data: {
+            revocationId,
+            subject: { kind: 'device', value: revocationId },
+            reason: `version ${version}`,
+            createdAt: new Date().toISOString(),
+            expiresAt: null,
+          },
+        });
+        latest.set(event.key, `version ${version}`);
+        messages.push({ key: event.key, value: JSON.stringify(event) });
+      }
+    }
+    // Lifting the last revocation: a tombstone on its key.
+    const lifted = `acme/revocation/${ids[4] ?? ''}`;
+    messages.push({ key: lifted, value: null });
+    latest.delete(lifted);
+    const connected = await producer.ensureConnected();
+    await connected.send({ topic: topicName(Topics.revocations, prefix), acks: -1, messages });
+
+    const { view, consumer } = revocationView(kafka, producer);
+    await consumer.start();
+    try {
+      await consumer.caughtUp;
+      expect(consumer.isCaughtUp).toBe(true);
+      expect(Object.fromEntries(view)).toEqual(Object.fromEntries(latest));
+      expect(view.size).toBe(4);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
+  it('an empty topic counts as caught up at once', async () => {
+    const emptyPrefix = `test-${uniqueSuffix()}.`;
+    await provisionTopics(kafka, emptyPrefix, [Topics.revocations]);
+    const consumer = new EventConsumer({
+      kafka,
+      groupId: `test-empty-${uniqueSuffix()}`,
+      topics: [Topics.revocations],
+      topicPrefix: emptyPrefix,
+      fromBeginning: true,
+      catalog,
+      processedEvents: new InMemoryProcessedEvents(),
+      deadLetters: new DeadLetterPublisher(producer, emptyPrefix),
+      logger: silentLogger,
+    });
+    await consumer.start();
+    try {
+      await consumer.caughtUp;
+      expect(consumer.isCaughtUp).toBe(true);
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
