@@ -94,9 +94,9 @@ describe('consumer validation and the dead-letter topic', () => {
     expect(deadLettered[0]?.headers).toMatchObject({
       origin: 'test',
       [DeadLetterHeaders.sourceTopic]: revocations,
-      [DeadLetterHeaders.sourcePartition]: expect.stringMatching(/^\d+$/),
-      [DeadLetterHeaders.sourceOffset]: expect.stringMatching(/^\d+$/),
     });
+    expect(deadLettered[0]?.headers[DeadLetterHeaders.sourcePartition]).toMatch(/^\d+$/);
+    expect(deadLettered[0]?.headers[DeadLetterHeaders.sourceOffset]).toMatch(/^\d+$/);
     expect(deadLettered[1]?.value).toBe(JSON.stringify(badData));
 
     await eventually(

@@ -104,11 +104,11 @@ describe('transactional outbox against the real Postgres and Kafka', () => {
       const writerTask = async (key: string) => {
         for (let i = 0; i < perKey; i++) {
           const envelope = await dataSource.transaction(async (tx) => {
-            const [row] = (await tx.query(
+            const [row] = await tx.query<{ n: number }[]>(
               `INSERT INTO "${schema}".counter (key, n) VALUES ($1, 1)
                ON CONFLICT (key) DO UPDATE SET n = counter.n + 1 RETURNING n`,
               [key],
-            )) as { n: number }[];
+            );
             return appendRevocation(writer, tx, key, String(row?.n));
           });
           expectedIds.push(envelope.id);
