@@ -22,15 +22,19 @@ export const REDACTED_PATHS = [
 ];
 
 export function createLogger(service: string, level: string): Logger {
-  return pino({
-    level,
-    base: { service: `tessera-${service}`, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    mixin: () => {
-      const requestId = currentRequestId();
-      return requestId ? { requestId } : {};
+  // Synchronous writes: a line logged just before a crash or a signal-driven exit is never lost in a buffer.
+  return pino(
+    {
+      level,
+      base: { service: `tessera-${service}`, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
     },
-  });
+    pino.destination({ dest: 1, sync: true }),
+  );
 }

@@ -1,0 +1,107 @@
+import { eventually } from '../support/eventually';
+import { freePort, SERVICES, ServiceProcess, type ServiceName } from '../support/service-process';
+import { testEnvironment, uniqueSuffix } from '../support/test-environment';
+
+const env = testEnvironment();
+const suffix = uniqueSuffix();
+
+/** Settings that give each run its own schemas and topics on the shared broker and database. */
+function settings(service: ServiceName): Record<string, string> {
+  return {
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: `e2e-${suffix}.`,
+    ...(service === 'verifier' ? {} : { DATABASE_URL: env.databaseUrl, DATABASE_SCHEMA: `${service}_${suffix}` }),
+  };
+}
+
+interface ReadyBody {
+  status: string;
+  info: Record<string, { status: string }>;
+  error: Record<string, { status: string }>;
+}
+
+describe('the five services, each as its own process, on the real broker and database', () => {
+  const running: ServiceProcess[] = [];
+
+  afterAll(async () => {
+    await Promise.all(running.map((p) => p.stop()));
+  });
+
+  it.each(SERVICES)(
+    '%s boots, reports ready, serves metrics and stops gracefully on SIGTERM',
+    async (service) => {
+      const process = new ServiceProcess(service, await freePort(), settings(service)).start();
+      running.push(process);
+
+      const ready = await process.waitFor('/health/ready', 200, 60_000);
+      const body = JSON.parse(ready.body) as ReadyBody;
+      expect(body.status).toBe('ok');
+      expect(Object.keys(body.info).sort()).toEqual(service === 'verifier' ? ['kafka'] : ['kafka', 'postgres']);
+      expect((await process.get('/health/live')).status).toBe(200);
+      expect((await process.get('/health')).status).toBe(200);
+
+      const metrics = await process.get('/metrics');
+      expect(metrics.status).toBe(200);
+      expect(metrics.body).toContain(
+        `tessera_http_requests_total{method="GET",route="/health/ready",status="200",service="tessera-${service}"}`,
+      );
+      expect(metrics.body).toContain('tessera_process_cpu_user_seconds_total');
+
+      const missing = await process.get('/no-such-route');
+      expect(missing.status).toBe(404);
+      expect(JSON.parse(missing.body)).toMatchObject({ statusCode: 404, requestId: expect.any(String) });
+
+      // Logs are JSON lines, and the request id reaches them.
+      const lines = process.output.split('\n').filter((l) => l.startsWith('{'));
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.every((l) => typeof (JSON.parse(l) as { msg?: unknown }).msg === 'string')).toBe(true);
+      await eventually(() => process.output.includes('"url":"/no-such-route"'), 'the access log line of the 404');
+
+      await process.stop();
+      expect(process.exit?.signal === 'SIGTERM' || process.exit?.code === 0).toBe(true);
+      expect(process.output).toContain('"msg":"stopped"');
+    },
+    90_000,
+  );
+
+  it('is alive but not ready while Kafka does not answer', async () => {
+    const process = new ServiceProcess('registration', await freePort(), {
+      ...settings('registration'),
+      KAFKA_BROKERS: '127.0.0.1:1',
+    }).start();
+    running.push(process);
+    await process.waitFor('/health/live', 200);
+    const ready = await process.waitFor('/health/ready', 503);
+    const body = JSON.parse(ready.body) as ReadyBody;
+    expect(body.error.kafka?.status).toBe('down');
+    // Postgres answered: only what is missing is reported missing.
+    await process.waitFor('/health/ready', 503);
+    expect((JSON.parse((await process.get('/health/ready')).body) as ReadyBody).info.postgres?.status).toBe('up');
+    await process.stop();
+  }, 60_000);
+
+  it('is alive but not ready while Postgres does not answer', async () => {
+    const process = new ServiceProcess('token', await freePort(), {
+      ...settings('token'),
+      DATABASE_URL: 'postgres://postgres:not-logged@127.0.0.1:1/tessera',
+    }).start();
+    running.push(process);
+    await process.waitFor('/health/live', 200);
+    const ready = await process.waitFor('/health/ready', 503);
+    expect((JSON.parse(ready.body) as ReadyBody).error.postgres?.status).toBe('down');
+    expect(process.output).toContain('database not reachable yet; retrying');
+    expect(process.output).not.toContain('not-logged');
+    await process.stop();
+  }, 60_000);
+
+  it('refuses to start with a bad setting, naming the variable and what it expects', async () => {
+    const process = new ServiceProcess('pins', await freePort(), {
+      ...settings('pins'),
+      OUTBOX_BATCH_SIZE: 'lots',
+    }).start();
+    await process.waitForExit();
+    expect(process.exit?.code).toBe(78);
+    expect(process.output).toContain('invalid configuration for tessera-pins');
+    expect(process.output).toContain('OUTBOX_BATCH_SIZE: expected a batch size (positive integer) (got "lots")');
+  }, 30_000);
+});
