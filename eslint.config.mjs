@@ -44,6 +44,8 @@ export default tseslint.config(
         setInterval: 'readonly',
         clearTimeout: 'readonly',
         URL: 'readonly',
+        fetch: 'readonly',
+        AbortSignal: 'readonly',
       },
     },
   },

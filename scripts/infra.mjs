@@ -20,7 +20,9 @@ const kafkaPom = path.join(root, 'infra', 'kafka', 'pom.xml');
 const kafkaVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(kafkaPom, 'utf8'))[1];
 const kafkaLibs = path.join(cacheDir, 'kafka', kafkaVersion, 'libs');
 // A second broker (the restart tests run one) lives in a directory of its own.
-const kafkaRun = process.env.TESSERA_KAFKA_DIR ? path.resolve(process.env.TESSERA_KAFKA_DIR) : path.join(cacheDir, 'kafka', 'run');
+const kafkaRun = process.env.TESSERA_KAFKA_DIR
+  ? path.resolve(process.env.TESSERA_KAFKA_DIR)
+  : path.join(cacheDir, 'kafka', 'run');
 const kafkaData = path.join(kafkaRun, 'data');
 const kafkaLog = path.join(kafkaRun, 'broker.log');
 const kafkaPidFile = path.join(kafkaRun, 'broker.pid');
@@ -131,7 +133,8 @@ function ensureKafkaJars() {
   const result = spawnSync(
     'mvn',
     [
-      '-B', '-Dstyle.color=never',
+      '-B',
+      '-Dstyle.color=never',
       '-q',
       '-f',
       kafkaPom,

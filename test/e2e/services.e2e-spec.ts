@@ -49,7 +49,9 @@ describe('the five services, each as its own process, on the real broker and dat
 
       const missing = await process.get('/no-such-route');
       expect(missing.status).toBe(404);
-      expect(JSON.parse(missing.body)).toMatchObject({ statusCode: 404, requestId: expect.any(String) });
+      const notFound = JSON.parse(missing.body) as { statusCode: number; requestId?: string };
+      expect(notFound.statusCode).toBe(404);
+      expect(notFound.requestId).toMatch(/^[0-9a-f-]{36}$/);
 
       // Logs are JSON lines, and the request id reaches them.
       const lines = process.output.split('\n').filter((l) => l.startsWith('{'));

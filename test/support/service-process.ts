@@ -46,8 +46,8 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exit = { code, signal };
@@ -79,6 +79,7 @@ export class ServiceProcess {
     } catch (error) {
       throw new Error(
         `${(error as Error).message}; last answer ${last.status} ${last.body}\n${this.output.slice(-3000)}`,
+        { cause: error },
       );
     }
     return last;
