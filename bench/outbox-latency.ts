@@ -92,13 +92,18 @@ async function main(): Promise<void> {
   const consumer = kafka.consumer({ groupId: `bench-${suffix}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  const joined = new Promise<void>((resolve) =>
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      resolve();
+    }),
+  );
   await consumer.run({
-    eachMessage: async ({ message }) => {
+    eachMessage: ({ message }) => {
       const id = message.headers?.['tessera-event-id']?.toString();
       const start = id ? committedAt.get(id) : undefined;
       if (start !== undefined) latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
       received += 1;
+      return Promise.resolve();
     },
   });
   await joined;
