@@ -142,9 +142,13 @@ function ensureKafkaJars() {
       '-DincludeScope=runtime',
       `-DoutputDirectory=${staging}`,
     ],
-    { stdio: 'inherit' },
+    { encoding: 'utf8' },
   );
-  if (result.status !== 0) fail(`mvn could not fetch the Kafka jars (exit ${result.status}); see its output above`);
+  if (result.status !== 0) {
+    fail(
+      `mvn could not fetch the Kafka jars (exit ${result.status ?? result.error?.message}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
   rmSync(kafkaLibs, { recursive: true, force: true });
   renameSync(staging, kafkaLibs);
   writeFileSync(path.join(kafkaLibs, '.complete'), `${new Date().toISOString()}\n`);

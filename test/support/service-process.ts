@@ -32,6 +32,7 @@ export class ServiceProcess {
     readonly service: ServiceName,
     readonly port: number,
     private readonly env: Record<string, string>,
+    private readonly args: string[] = [],
   ) {}
 
   get url(): string {
@@ -41,7 +42,7 @@ export class ServiceProcess {
   start(): this {
     const entry = path.join(repoRoot, 'dist', 'apps', this.service, 'src', 'main.js');
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before the end-to-end tests`);
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(process.execPath, [entry, ...this.args], {
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
-import { integrityMigrations } from './migrations';
+import { integritySchema } from './migrations';
 import type { IntegrityConfig } from './integrity.config';
 
 /** The integrity service: challenges, evidence verification and policy evaluation; the SDK attestation endpoints. */
@@ -15,7 +15,7 @@ export class IntegrityModule {
           service: 'integrity',
           config,
           logger,
-          database: { entities: [], migrations: integrityMigrations },
+          database: integritySchema,
         }),
       ],
     };

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
-import { pinsMigrations } from './migrations';
+import { pinsSchema } from './migrations';
 import type { PinsConfig } from './pins.config';
 
 /** The pins service: protected API domains, pin sets, rotations and signed pin configs. */
@@ -15,7 +15,7 @@ export class PinsModule {
           service: 'pins',
           config,
           logger,
-          database: { entities: [], migrations: pinsMigrations },
+          database: pinsSchema,
         }),
       ],
     };

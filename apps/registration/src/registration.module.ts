@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
-import { registrationMigrations } from './migrations';
+import { registrationSchema } from './migrations';
 import type { RegistrationConfig } from './registration.config';
 
 /** The registration service: tenants, teams, apps, registrations, policies, revocations; the admin API. */
@@ -15,7 +15,7 @@ export class RegistrationModule {
           service: 'registration',
           config,
           logger,
-          database: { entities: [], migrations: registrationMigrations },
+          database: registrationSchema,
         }),
       ],
     };

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
-import { tokenMigrations } from './migrations';
+import { tokenSchema } from './migrations';
 import type { TokenConfig } from './token.config';
 
 /** The token service: signing keys, rotation, JWKS and token issuance. */
@@ -15,7 +15,7 @@ export class TokenModule {
           service: 'token',
           config,
           logger,
-          database: { entities: [], migrations: tokenMigrations },
+          database: tokenSchema,
         }),
       ],
     };

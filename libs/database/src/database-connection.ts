@@ -71,7 +71,8 @@ export class DatabaseConnection {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.connecting;
+    // A connect still retrying against an absent server is abandoned, not waited for.
+    await Promise.race([this.connecting, new Promise((resolve) => setTimeout(resolve, 1000))]);
     await this.relayPool.end();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }

@@ -33,6 +33,7 @@ export function dataSourceOptions(settings: DatabaseSettings, contents: SchemaCo
     logging: false,
     applicationName: settings.applicationName,
     connectTimeoutMS: 5000,
-    extra: { max: settings.poolMax },
+    // Migrations hold one connection for their advisory lock and run on another.
+    extra: { max: Math.max(2, settings.poolMax) },
   };
 }

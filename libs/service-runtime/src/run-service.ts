@@ -1,7 +1,9 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigError, loadConfig, type ServiceConfig } from '@tessera/config';
+import { ConfigError, type DatabaseServiceConfig, loadConfig, type ServiceConfig } from '@tessera/config';
+import { dataSourceOptions, migrateSchema, type SchemaContents } from '@tessera/database';
+import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
@@ -16,6 +18,8 @@ export interface ServiceDefinition<Schema extends z.ZodObject> {
   service: string;
   configSchema: Schema;
   module: (config: z.output<Schema>, logger: Logger) => DynamicModule;
+  /** The service's tables, for services that keep state; `main.js migrate` runs these migrations and exits. */
+  database?: SchemaContents;
 }
 
 /** Builds the Nest application of a service with its middleware, without listening (tests listen themselves). */
@@ -54,6 +58,10 @@ export async function runService<Schema extends z.ZodObject>(definition: Service
   }
   const base = config as unknown as ServiceConfig;
   const logger = createLogger(definition.service, base.LOG_LEVEL);
+  if (process.argv[2] === 'migrate') {
+    await migrateAndExit(definition, config as unknown as DatabaseServiceConfig, logger);
+    return;
+  }
   const app = await createServiceApp(definition, config, logger);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -70,4 +78,40 @@ export async function runService<Schema extends z.ZodObject>(definition: Service
     { url: `http://${base.HOST === '0.0.0.0' ? '127.0.0.1' : base.HOST}:${base.PORT}` },
     `tessera-${definition.service} listening`,
   );
+}
+
+/** `node main.js migrate`: brings the service's schema up to date and exits (for deploy pipelines). */
+async function migrateAndExit<Schema extends z.ZodObject>(
+  definition: ServiceDefinition<Schema>,
+  config: DatabaseServiceConfig,
+  logger: Logger,
+): Promise<void> {
+  if (!definition.database) {
+    logger.info(`tessera-${definition.service} keeps nothing in a database; nothing to migrate`);
+    process.exit(0);
+  }
+  const dataSource = new DataSource(
+    dataSourceOptions(
+      {
+        url: config.DATABASE_URL,
+        schema: config.DATABASE_SCHEMA,
+        poolMax: 2,
+        applicationName: `tessera-${definition.service}-migrate`,
+      },
+      definition.database,
+    ),
+  );
+  try {
+    await dataSource.initialize();
+    const ran = await migrateSchema(dataSource, config.DATABASE_SCHEMA);
+    logger.info(
+      { schema: config.DATABASE_SCHEMA, migrationsRun: ran },
+      ran.length > 0 ? 'migrated' : 'schema already up to date',
+    );
+    await dataSource.destroy();
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error, schema: config.DATABASE_SCHEMA }, 'migration failed');
+    process.exit(1);
+  }
 }

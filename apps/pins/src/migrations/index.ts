@@ -1,4 +1,8 @@
+import type { SchemaContents } from '@tessera/database';
 import { MessagingTablesV11795300000000 } from '@tessera/messaging';
 
-/** Committed migrations of the pins schema, oldest first. Run at startup, or with `npm run db:migrate`. */
-export const pinsMigrations = [MessagingTablesV11795300000000];
+/** The pins schema: its entities and committed migrations, oldest first. Run at startup, or with `main.js migrate`. */
+export const pinsSchema: SchemaContents = {
+  entities: [],
+  migrations: [MessagingTablesV11795300000000],
+};

@@ -1,4 +1,8 @@
+import type { SchemaContents } from '@tessera/database';
 import { MessagingTablesV11795300000000 } from '@tessera/messaging';
 
-/** Committed migrations of the token schema, oldest first. Run at startup, or with `npm run db:migrate`. */
-export const tokenMigrations = [MessagingTablesV11795300000000];
+/** The token schema: its entities and committed migrations, oldest first. Run at startup, or with `main.js migrate`. */
+export const tokenSchema: SchemaContents = {
+  entities: [],
+  migrations: [MessagingTablesV11795300000000],
+};

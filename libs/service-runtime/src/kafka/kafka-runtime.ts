@@ -64,7 +64,8 @@ export class KafkaRuntime {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.starting;
+    // A start still retrying against an absent cluster is abandoned, not waited for.
+    await Promise.race([this.starting, new Promise((resolve) => setTimeout(resolve, 1000))]);
     await this.producer.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }
