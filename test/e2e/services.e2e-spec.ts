@@ -30,72 +30,84 @@ describe('the five services, each as its own process, on the real broker and dat
   it.each(SERVICES)(
     '%s boots, reports ready, serves metrics and stops gracefully on SIGTERM',
     async (service) => {
-      const process = new ServiceProcess(service, await freePort(), settings(service)).start();
-      running.push(process);
+      const instance = new ServiceProcess(service, await freePort(), settings(service)).start();
+      running.push(instance);
 
-      const ready = await process.waitFor('/health/ready', 200, 60_000);
+      const ready = await instance.waitFor('/health/ready', 200, 60_000);
       const body = JSON.parse(ready.body) as ReadyBody;
       expect(body.status).toBe('ok');
       expect(Object.keys(body.info).sort()).toEqual(service === 'verifier' ? ['kafka'] : ['kafka', 'postgres']);
-      expect((await process.get('/health/live')).status).toBe(200);
-      expect((await process.get('/health')).status).toBe(200);
+      expect((await instance.get('/health/live')).status).toBe(200);
+      expect((await instance.get('/health')).status).toBe(200);
 
-      const metrics = await process.get('/metrics');
+      const metrics = await instance.get('/metrics');
       expect(metrics.status).toBe(200);
       expect(metrics.body).toContain(
         `tessera_http_requests_total{method="GET",route="/health/ready",status="200",service="tessera-${service}"}`,
       );
       expect(metrics.body).toContain('tessera_process_cpu_user_seconds_total');
+      if (service !== 'verifier')
+        expect(metrics.body).toMatch(/^tessera_outbox_pending_events\{service="tessera-[a-z]+"\} 0$/m);
 
-      const missing = await process.get('/no-such-route');
+      // Bodies are size-limited and parsed strictly; errors are 4xx JSON with the request id, never a 500.
+      const post = (body: string) =>
+        fetch(`${instance.url}/health/live`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const tooLarge = await post(JSON.stringify({ padding: 'x'.repeat(100_000) }));
+      expect(tooLarge.status).toBe(413);
+      expect(await tooLarge.json()).toMatchObject({ statusCode: 413, message: 'request entity too large' });
+      const malformed = await post('{"unterminated');
+      expect(malformed.status).toBe(400);
+      expect(((await malformed.json()) as { requestId?: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
+
+      const missing = await instance.get('/no-such-route');
       expect(missing.status).toBe(404);
       const notFound = JSON.parse(missing.body) as { statusCode: number; requestId?: string };
       expect(notFound.statusCode).toBe(404);
       expect(notFound.requestId).toMatch(/^[0-9a-f-]{36}$/);
 
       // Logs are JSON lines, and the request id reaches them.
-      const lines = process.output.split('\n').filter((l) => l.startsWith('{'));
+      const lines = instance.output.split('\n').filter((l) => l.startsWith('{'));
       expect(lines.length).toBeGreaterThan(0);
       expect(lines.every((l) => typeof (JSON.parse(l) as { msg?: unknown }).msg === 'string')).toBe(true);
-      await eventually(() => process.output.includes('"url":"/no-such-route"'), 'the access log line of the 404');
+      await eventually(() => instance.output.includes('"url":"/no-such-route"'), 'the access log line of the 404');
 
-      await process.stop();
-      expect(process.exit?.signal === 'SIGTERM' || process.exit?.code === 0).toBe(true);
-      expect(process.output).toContain('"msg":"stopped"');
+      await instance.stop();
+      expect(instance.exit?.signal === 'SIGTERM' || instance.exit?.code === 0).toBe(true);
+      expect(instance.output).toContain('"msg":"stopped"');
     },
     90_000,
   );
 
   it('is alive but not ready while Kafka does not answer', async () => {
-    const process = new ServiceProcess('registration', await freePort(), {
+    const instance = new ServiceProcess('registration', await freePort(), {
       ...settings('registration'),
       KAFKA_BROKERS: '127.0.0.1:1',
     }).start();
-    running.push(process);
-    await process.waitFor('/health/live', 200);
+    running.push(instance);
+    await instance.waitFor('/health/live', 200);
     // Only what is missing is reported missing: Postgres answers, Kafka does not.
     let body: ReadyBody | undefined;
     await eventually(async () => {
-      const ready = await process.get('/health/ready');
+      const ready = await instance.get('/health/ready');
       body = JSON.parse(ready.body) as ReadyBody;
       return ready.status === 503 && body.info.postgres?.status === 'up';
     }, 'readiness 503 with postgres up');
     expect(body?.error.kafka?.status).toBe('down');
-    await process.stop();
+    await instance.stop();
   }, 60_000);
 
   it('is alive but not ready while Postgres does not answer', async () => {
-    const process = new ServiceProcess('token', await freePort(), {
+    const instance = new ServiceProcess('token', await freePort(), {
       ...settings('token'),
       DATABASE_URL: 'postgres://postgres:not-logged@127.0.0.1:1/tessera',
     }).start();
-    running.push(process);
-    await process.waitFor('/health/live', 200);
-    const ready = await process.waitFor('/health/ready', 503);
+    running.push(instance);
+    await instance.waitFor('/health/live', 200);
+    const ready = await instance.waitFor('/health/ready', 503);
     expect((JSON.parse(ready.body) as ReadyBody).error.postgres?.status).toBe('down');
-    expect(process.output).toContain('database not reachable yet; retrying');
-    expect(process.output).not.toContain('not-logged');
-    await process.stop();
+    expect(instance.output).toContain('database not reachable yet; retrying');
+    expect(instance.output).not.toContain('not-logged');
+    await instance.stop();
   }, 60_000);
 
   it('`main.js migrate` brings a schema up to date once and exits', async () => {
@@ -111,13 +123,13 @@ describe('the five services, each as its own process, on the real broker and dat
   }, 30_000);
 
   it('refuses to start with a bad setting, naming the variable and what it expects', async () => {
-    const process = new ServiceProcess('pins', await freePort(), {
+    const instance = new ServiceProcess('pins', await freePort(), {
       ...settings('pins'),
       OUTBOX_BATCH_SIZE: 'lots',
     }).start();
-    await process.waitForExit();
-    expect(process.exit?.code).toBe(78);
-    expect(process.output).toContain('invalid configuration for tessera-pins');
-    expect(process.output).toContain('OUTBOX_BATCH_SIZE: expected a batch size (positive integer) (got "lots")');
+    await instance.waitForExit();
+    expect(instance.exit?.code).toBe(78);
+    expect(instance.output).toContain('invalid configuration for tessera-pins');
+    expect(instance.output).toContain('OUTBOX_BATCH_SIZE: expected a batch size (positive integer) (got "lots")');
   }, 30_000);
 });

@@ -5,8 +5,10 @@ import type { DatabaseServiceConfig } from '@tessera/config';
 import { DatabaseConnection } from '@tessera/database';
 import { MessagingMetrics, OutboxRelay, OutboxWriter, PostgresProcessedEvents } from '@tessera/messaging';
 import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { KafkaRuntime } from '../kafka/kafka-runtime';
+import { MetricsRegistry } from '../metrics/metrics-registry';
 import type { ReadinessProbe } from '../health/readiness-probe';
 import { SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_NAME } from '../tokens';
 
@@ -28,15 +30,16 @@ export const databaseProviders: Provider[] = [
   },
   {
     provide: OutboxRelay,
-    inject: [DatabaseConnection, KafkaRuntime, SERVICE_CONFIG, SERVICE_LOGGER, MessagingMetrics],
+    inject: [DatabaseConnection, KafkaRuntime, SERVICE_CONFIG, SERVICE_LOGGER, MessagingMetrics, MetricsRegistry],
     useFactory: (
       db: DatabaseConnection,
       kafka: KafkaRuntime,
       config: DatabaseServiceConfig,
       logger: Logger,
       metrics: MessagingMetrics,
-    ) =>
-      new OutboxRelay(
+      registry: MetricsRegistry,
+    ) => {
+      const relay = new OutboxRelay(
         db.relayPool,
         kafka.producer,
         {
@@ -47,7 +50,17 @@ export const databaseProviders: Provider[] = [
         },
         logger.child({ component: 'outbox-relay' }),
         metrics,
-      ),
+      );
+      new Gauge({
+        name: 'tessera_outbox_pending_events',
+        help: 'Events committed to the outbox and not yet published to Kafka (grows while Kafka is away)',
+        registers: [registry.registry],
+        async collect() {
+          this.set(db.isMigrated ? await relay.pendingCount().catch(() => Number.NaN) : Number.NaN);
+        },
+      });
+      return relay;
+    },
   },
   {
     provide: PostgresProcessedEvents,
