@@ -1,13 +1,7 @@
 import { EventCatalog, RevocationUpsertedV1, Topics, topicName } from '@tessera/contracts';
-import {
-  DeadLetterPublisher,
-  EventConsumer,
-  InMemoryProcessedEvents,
-  ProducerConnection,
-  silentLogger,
-} from '@tessera/messaging';
+import { ProducerConnection } from '@tessera/messaging';
 import { randomUUID } from 'node:crypto';
-import { provisionTopics, testKafka } from '../support/messaging-fixture';
+import { provisionTopics, revocationConsumer, testKafka } from '../support/messaging-fixture';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
 
 const env = testEnvironment();
@@ -17,17 +11,7 @@ const catalog = new EventCatalog();
 /** A view like the verifier's: the latest revocation per key, tombstones remove. */
 function revocationView(kafka: ReturnType<typeof testKafka>, producer: ProducerConnection) {
   const view = new Map<string, string>();
-  const consumer = new EventConsumer({
-    kafka,
-    groupId: `test-view-${uniqueSuffix()}`,
-    topics: [Topics.revocations],
-    topicPrefix: prefix,
-    fromBeginning: true,
-    catalog,
-    processedEvents: new InMemoryProcessedEvents(),
-    deadLetters: new DeadLetterPublisher(producer, prefix),
-    logger: silentLogger,
-  })
+  const consumer = revocationConsumer({ kafka, producer, prefix, group: 'test-view' })
     .on(RevocationUpsertedV1, async (event) => {
       view.set(event.key, event.data.reason ?? '');
     })
@@ -92,17 +76,7 @@ describe('rebuilding state from a compacted topic', () => {
   it('an empty topic counts as caught up at once', async () => {
     const emptyPrefix = `test-${uniqueSuffix()}.`;
     await provisionTopics(kafka, emptyPrefix, [Topics.revocations]);
-    const consumer = new EventConsumer({
-      kafka,
-      groupId: `test-empty-${uniqueSuffix()}`,
-      topics: [Topics.revocations],
-      topicPrefix: emptyPrefix,
-      fromBeginning: true,
-      catalog,
-      processedEvents: new InMemoryProcessedEvents(),
-      deadLetters: new DeadLetterPublisher(producer, emptyPrefix),
-      logger: silentLogger,
-    });
+    const consumer = revocationConsumer({ kafka, producer, prefix: emptyPrefix, group: 'test-empty' });
     await consumer.start();
     try {
       await consumer.caughtUp;

@@ -1,16 +1,9 @@
 import { DeadLetterHeaders, EventCatalog, RevocationUpsertedV1, Topics, topicName } from '@tessera/contracts';
-import {
-  DeadLetterPublisher,
-  EventConsumer,
-  InMemoryProcessedEvents,
-  PermanentEventError,
-  ProducerConnection,
-  silentLogger,
-} from '@tessera/messaging';
+import { type EventConsumer, PermanentEventError, ProducerConnection } from '@tessera/messaging';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/eventually';
 import { produceRaw, TopicProbe } from '../support/kafka-probe';
-import { provisionTopics, testKafka } from '../support/messaging-fixture';
+import { provisionTopics, revocationConsumer, testKafka } from '../support/messaging-fixture';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
 
 const env = testEnvironment();
@@ -44,24 +37,17 @@ describe('consumer validation and the dead-letter topic', () => {
   beforeAll(async () => {
     await provisionTopics(kafka, prefix, [Topics.revocations, Topics.deadLetter]);
     deadLetterProbe = await new TopicProbe(env.kafkaBrokers, [deadLetters]).start();
-    consumer = new EventConsumer({
-      kafka,
-      groupId: `test-dlt-${uniqueSuffix()}`,
-      topics: [Topics.revocations],
-      topicPrefix: prefix,
-      fromBeginning: true,
-      catalog,
-      processedEvents: new InMemoryProcessedEvents(),
-      deadLetters: new DeadLetterPublisher(producer, prefix),
-      logger: silentLogger,
-    }).on(RevocationUpsertedV1, async (event) => {
-      if (event.data.reason === 'refuse me') throw new PermanentEventError('this revocation can never apply');
-      if (event.data.reason === 'flaky' && transientFailuresLeft > 0) {
-        transientFailuresLeft -= 1;
-        throw new Error('database restarting');
-      }
-      applied.push(event.data.reason ?? '');
-    });
+    consumer = revocationConsumer({ kafka, producer, prefix, group: 'test-dlt' }).on(
+      RevocationUpsertedV1,
+      async (event) => {
+        if (event.data.reason === 'refuse me') throw new PermanentEventError('this revocation can never apply');
+        if (event.data.reason === 'flaky' && transientFailuresLeft > 0) {
+          transientFailuresLeft -= 1;
+          throw new Error('database restarting');
+        }
+        applied.push(event.data.reason ?? '');
+      },
+    );
     await consumer.start();
   });
 

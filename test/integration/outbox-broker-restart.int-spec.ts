@@ -1,14 +1,7 @@
-import { EventCatalog, RevocationUpsertedV1, Topics } from '@tessera/contracts';
-import {
-  DeadLetterPublisher,
-  EventConsumer,
-  PostgresProcessedEvents,
-  ProducerConnection,
-  silentLogger,
-} from '@tessera/messaging';
+import { RevocationUpsertedV1, Topics } from '@tessera/contracts';
+import { type EventConsumer, PostgresProcessedEvents, ProducerConnection, silentLogger } from '@tessera/messaging';
 import { KafkaRuntime } from '@tessera/service-runtime';
-import type { EntityManager } from 'typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DedicatedBroker } from '../support/dedicated-broker';
 import { eventually } from '../support/eventually';
 import { produceRaw } from '../support/kafka-probe';
@@ -17,6 +10,7 @@ import {
   provisionTopics,
   randomUUID,
   relayFor,
+  revocationConsumer,
   testKafka,
   writerFor,
 } from '../support/messaging-fixture';
@@ -66,16 +60,12 @@ describe('outbox and consumers across a Kafka outage (a broker of its own, stopp
     relay = relayFor(env.databaseUrl, kafka, schema, 200);
     await relay.relay.start();
     producer = new ProducerConnection(kafka);
-    consumer = new EventConsumer({
+    consumer = revocationConsumer({
       kafka,
-      groupId: `test-restart-${suffix}`,
-      topics: [Topics.revocations],
-      topicPrefix: prefix,
-      fromBeginning: true,
-      catalog: new EventCatalog(),
+      producer,
+      prefix,
+      group: 'test-restart',
       processedEvents: new PostgresProcessedEvents(dataSource, schema),
-      deadLetters: new DeadLetterPublisher(producer, prefix),
-      logger: silentLogger,
       sessionTimeoutMs: 10_000,
     }).on(RevocationUpsertedV1, async (event, tx) => {
       await tx.query(`INSERT INTO "${schema}".applied (key, n, event_id) VALUES ($1, $2, $3)`, [

@@ -1,6 +1,10 @@
-import { EventCatalog, RevocationUpsertedV1, type TopicDefinition, topicName } from '@tessera/contracts';
+import { EventCatalog, RevocationUpsertedV1, Topics, type TopicDefinition, topicName } from '@tessera/contracts';
 import {
   createKafka,
+  DeadLetterPublisher,
+  EventConsumer,
+  InMemoryProcessedEvents,
+  type ProcessedEvents,
   OutboxRelay,
   OutboxWriter,
   ProducerConnection,
@@ -69,3 +73,26 @@ export async function appendRevocation(writer: OutboxWriter, tx: SqlExecutor, re
 }
 
 export { randomUUID, topicName };
+
+/** A consumer of the revocations topic, as a service would run one, in a consumer group of its own. */
+export function revocationConsumer<Tx = undefined>(options: {
+  kafka: Kafka;
+  producer: ProducerConnection;
+  prefix: string;
+  group: string;
+  processedEvents?: ProcessedEvents<Tx>;
+  sessionTimeoutMs?: number;
+}): EventConsumer<Tx> {
+  return new EventConsumer<Tx>({
+    kafka: options.kafka,
+    groupId: `${options.group}-${Math.random().toString(16).slice(2, 10)}`,
+    topics: [Topics.revocations],
+    topicPrefix: options.prefix,
+    fromBeginning: true,
+    catalog,
+    processedEvents: options.processedEvents ?? (new InMemoryProcessedEvents() as unknown as ProcessedEvents<Tx>),
+    deadLetters: new DeadLetterPublisher(options.producer, options.prefix),
+    logger: silentLogger,
+    sessionTimeoutMs: options.sessionTimeoutMs,
+  });
+}
