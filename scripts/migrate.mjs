@@ -1,20 +1,16 @@
 #!/usr/bin/env node
 // Runs pending migrations of every stateful service now (they also run at each service's startup), using
-// DATABASE_URL from the environment or from .cache/infra.env. Builds first.   usage: node scripts/migrate.mjs
+// DATABASE_URL from the environment or from infra.env (see scripts/infra-env.mjs). Builds first.   usage: node scripts/migrate.mjs
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readInfraEnv } from './infra-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const services = ['registration', 'integrity', 'token', 'pins'];
 
 const env = { ...process.env };
-const infraEnv = path.join(root, '.cache', 'infra.env');
-if (!env.DATABASE_URL && existsSync(infraEnv)) {
-  const match = /^DATABASE_URL='(.*)'$/m.exec(readFileSync(infraEnv, 'utf8'));
-  if (match) env.DATABASE_URL = match[1];
-}
+env.DATABASE_URL ||= readInfraEnv(root).DATABASE_URL;
 
 const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(1);

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readInfraEnv } from './infra-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const smoke = process.argv.includes('--smoke');
@@ -43,15 +44,6 @@ function installIfNeeded() {
   writeFileSync(stamp, lock);
 }
 
-function infraEnv() {
-  const values = {};
-  for (const line of readFileSync(path.join(root, '.cache', 'infra.env'), 'utf8').split('\n')) {
-    const match = /^([A-Z_]+)='(.*)'$/.exec(line.trim());
-    if (match) values[match[1]] = match[2];
-  }
-  return values;
-}
-
 async function readiness(port) {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(3000) });
@@ -66,7 +58,7 @@ run(process.execPath, [path.join(root, 'scripts', 'infra.mjs'), 'up'], 'infrastr
 say('building (tsc)');
 run('npm', ['run', '--silent', 'build'], 'build');
 
-const settings = infraEnv();
+const settings = readInfraEnv(root);
 mkdirSync(logDir, { recursive: true });
 const children = services.map((service) => {
   const log = openSync(path.join(logDir, `${service.name}.log`), 'a');

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readLocalInfraEnv } from '@tessera/config';
 
 /**
  * Where the integration and end-to-end tests find the real broker and database: the environment, or the
- * settings `npm run infra:up` wrote to .cache/infra.env.
+ * settings `npm run infra:up` wrote to infra.env.
  */
 export interface TestEnvironment {
   kafkaBrokers: string[];
@@ -14,19 +13,8 @@ export interface TestEnvironment {
 // Jest runs from the repository root (tests are ES modules here, without __dirname).
 export const repoRoot = process.cwd();
 
-function fromInfraEnv(): Record<string, string> {
-  const file = path.join(repoRoot, '.cache', 'infra.env');
-  if (!existsSync(file)) return {};
-  const values: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const match = /^([A-Z_]+)='(.*)'$/.exec(line.trim());
-    if (match?.[1] && match[2] !== undefined) values[match[1]] = match[2];
-  }
-  return values;
-}
-
 export function testEnvironment(): TestEnvironment {
-  const file = fromInfraEnv();
+  const file = readLocalInfraEnv(repoRoot);
   const brokers = process.env.KAFKA_BROKERS ?? file.KAFKA_BROKERS;
   const databaseUrl = process.env.TEST_DATABASE_URL ?? file.TEST_DATABASE_URL;
   if (!brokers || !databaseUrl) {
