@@ -1,5 +1,5 @@
 import { Topics, topicName } from '@tessera/contracts';
-import { silentLogger, TopicProvisioner } from '@tessera/messaging';
+import { silentLogger, TopicProvisioner, TopicRegistryConflict } from '@tessera/messaging';
 import { type Admin, ConfigResourceTypes } from 'kafkajs';
 import { testKafka } from '../support/messaging-fixture';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
@@ -52,19 +52,52 @@ describe('topic provisioning from the registry, on the real broker', () => {
     expect(second.unchanged).toHaveLength(2);
   });
 
-  it('brings an existing topic in line: cleanup policy corrected, partitions added', async () => {
+  it('corrects a drifted cleanup policy and keeps the settings an operator put on the topic', async () => {
     const prefix = `test-${uniqueSuffix()}.`;
     const name = topicName(Topics.revocations, prefix);
     await admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic: name, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] }],
+      topics: [
+        {
+          topic: name,
+          numPartitions: Topics.revocations.partitions,
+          configEntries: [
+            { name: 'cleanup.policy', value: 'delete' },
+            { name: 'max.message.bytes', value: '2000000' },
+          ],
+        },
+      ],
     });
 
     const result = await new TopicProvisioner(admin, prefix, -1, silentLogger).provision([Topics.revocations]);
     expect(result.updated).toEqual([name]);
-    expect((await configOf(name))['cleanup.policy']).toBe('compact');
+    expect(await configOf(name)).toMatchObject({ 'cleanup.policy': 'compact', 'max.message.bytes': '2000000' });
+  });
+
+  it('adds partitions to an append-only topic that has fewer than the registry asks for', async () => {
+    const prefix = `test-${uniqueSuffix()}.`;
+    const name = topicName(Topics.attestations, prefix);
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: 1 }] });
+
+    const result = await new TopicProvisioner(admin, prefix, -1, silentLogger).provision([Topics.attestations]);
+    expect(result.updated).toEqual([name]);
     const metadata = await admin.fetchTopicMetadata({ topics: [name] });
-    expect(metadata.topics[0]?.partitions).toHaveLength(Topics.revocations.partitions);
+    expect(metadata.topics[0]?.partitions).toHaveLength(Topics.attestations.partitions);
+  });
+
+  it('refuses to re-partition a compacted topic, and leaves it as it was', async () => {
+    const prefix = `test-${uniqueSuffix()}.`;
+    const name = topicName(Topics.revocations, prefix);
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: name, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+    });
+
+    const provisioning = new TopicProvisioner(admin, prefix, -1, silentLogger).provision([Topics.revocations]);
+    await expect(provisioning).rejects.toThrow(TopicRegistryConflict);
+    await expect(provisioning).rejects.toThrow(/has 1 partitions and the registry asks for 3/);
+    const metadata = await admin.fetchTopicMetadata({ topics: [name] });
+    expect(metadata.topics[0]?.partitions).toHaveLength(1);
   });
 
   it('tolerates several instances provisioning at once', async () => {

@@ -1,3 +1,4 @@
+import { backoffDelay, sleep, withDeadline } from '@tessera/timing';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { migrateSchema } from './schema-migrator';
@@ -54,27 +55,24 @@ export class DatabaseConnection {
   /** True when the database answers a query within the timeout. */
   async ping(timeoutMs = 1500): Promise<boolean> {
     if (!this.dataSource.isInitialized || !this.migrated) return false;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => {
-        resolve(false);
-      }, timeoutMs);
-    });
     try {
-      return await Promise.race([this.dataSource.query('SELECT 1').then(() => true), timeout]);
+      return await withDeadline(
+        this.dataSource.query('SELECT 1').then(() => true),
+        timeoutMs,
+        false,
+      );
     } catch {
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     // A connect still retrying against an absent server is abandoned, not waited for.
-    await Promise.race([this.connecting, new Promise((resolve) => setTimeout(resolve, 1000))]);
-    await this.relayPool.end();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await withDeadline(this.connecting ?? Promise.resolve(), 1000, undefined);
+    // Bounded: a pool whose server went away can wait long for its clients.
+    await withDeadline(this.relayPool.end(), 5000, undefined);
+    if (this.dataSource.isInitialized) await withDeadline(this.dataSource.destroy(), 5000, undefined);
   }
 
   private async connectUntilReady(): Promise<void> {
@@ -87,12 +85,12 @@ export class DatabaseConnection {
         this.markReady();
         return;
       } catch (error) {
-        const delay = Math.min(5000, 250 * 2 ** Math.min(attempt, 5));
+        const delay = backoffDelay(attempt, 250, 5000);
         this.logger.warn(
           { err: { message: error instanceof Error ? error.message : String(error) }, attempt, retryInMs: delay },
           'database not reachable yet; retrying',
         );
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await sleep(delay);
       }
     }
   }

@@ -85,7 +85,10 @@ export class ServiceRuntimeModule {
           name: 'kafka',
           check: async () => {
             const ping = await kafka.ping();
-            return { up: ping.up && kafka.isProvisioned, details: { ...ping, topicsProvisioned: kafka.isProvisioned } };
+            return {
+              up: ping.up && kafka.isProvisioned,
+              details: { ...ping, topicsProvisioned: kafka.isProvisioned, topicProblem: kafka.provisioningProblem },
+            };
           },
         }),
       },

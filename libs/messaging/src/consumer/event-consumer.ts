@@ -9,7 +9,7 @@ import {
 import type { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { errorDetails, type MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
-import { backoffDelay, sleep } from '../sleep';
+import { backoffDelay, sleep } from '@tessera/timing';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
 import { PermanentEventError } from './permanent-event-error';
 import type { ProcessedEvents } from './processed-events';

@@ -1,6 +1,14 @@
-import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import { type Admin, ConfigResourceTypes, ConfigSource } from 'kafkajs';
 import { type TopicDefinition, topicConfigEntries, topicName } from '@tessera/contracts';
 import type { MessagingLogger } from '../logger';
+
+/** The cluster holds a topic the registry cannot be reconciled with automatically; an operator must decide. */
+export class TopicRegistryConflict extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TopicRegistryConflict';
+  }
+}
 
 export interface ProvisionResult {
   created: string[];
@@ -10,8 +18,9 @@ export interface ProvisionResult {
 
 /**
  * Makes the cluster hold the registry's topics with the registry's settings: creates missing topics, brings the
- * cleanup policy and retention of existing ones in line, and adds partitions when the registry asks for more.
- * It never removes partitions or topics.
+ * cleanup policy and retention of existing ones in line (keeping other topic settings), and adds partitions to
+ * append-only topics when the registry asks for more. It never removes anything, and refuses to re-partition a
+ * compacted topic.
  */
 export class TopicProvisioner {
   constructor(
@@ -57,6 +66,14 @@ export class TopicProvisioner {
       let changed = false;
       const partitions = metadata.topics.find((m) => m.name === name)?.partitions.length ?? 0;
       if (partitions < topic.partitions) {
+        if (topic.cleanupPolicy === 'compact') {
+          // More partitions would move keys: old and new records of one key in different partitions, which
+          // compaction cannot reconcile and a rebuilding consumer would apply in no fixed order.
+          throw new TopicRegistryConflict(
+            `${name} has ${partitions} partitions and the registry asks for ${topic.partitions}; a compacted topic is ` +
+              'never re-partitioned in place: publish a new topic version (see docs/event-contracts.md)',
+          );
+        }
         await this.admin.createPartitions({ topicPartitions: [{ topic: name, count: topic.partitions }] });
         changed = true;
       }
@@ -64,10 +81,15 @@ export class TopicProvisioner {
       const wanted = topicConfigEntries(topic);
       const drift = wanted.filter((w) => current.find((c) => c.configName === w.name)?.configValue !== w.value);
       if (drift.length > 0) {
-        // alterConfigs replaces the topic's whole dynamic config: send every entry we own, not only the drifted ones.
+        // alterConfigs replaces the topic's whole dynamic config: keep what operators set on the topic
+        // (min.insync.replicas, max.message.bytes, ...) and change only the entries the registry owns.
+        const kept = current
+          .filter((c) => c.configSource === ConfigSource.TOPIC_CONFIG && !c.isSensitive)
+          .filter((c) => !wanted.some((w) => w.name === c.configName))
+          .map((c) => ({ name: c.configName, value: c.configValue }));
         await this.admin.alterConfigs({
           validateOnly: false,
-          resources: [{ type: ConfigResourceTypes.TOPIC, name, configEntries: wanted }],
+          resources: [{ type: ConfigResourceTypes.TOPIC, name, configEntries: [...kept, ...wanted] }],
         });
         this.logger.warn(
           { topic: name, drift: drift.map((d) => d.name) },

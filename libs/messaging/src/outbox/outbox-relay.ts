@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { ProducerConnection } from '../kafka/producer-connection';
 import { errorDetails, type MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
-import { backoffDelay, sleep } from '../sleep';
+import { backoffDelay, sleep } from '@tessera/timing';
 import { quoteIdentifier } from '../sql-executor';
 import { lockKey, outboxChannel, OUTBOX_SHARDS } from './outbox-shard';
 

@@ -6,7 +6,9 @@ import {
   type MessagingLogger,
   ProducerConnection,
   TopicProvisioner,
+  TopicRegistryConflict,
 } from '@tessera/messaging';
+import { backoffDelay, sleep, withDeadline } from '@tessera/timing';
 import type { Admin, Kafka } from 'kafkajs';
 
 /**
@@ -36,38 +38,42 @@ export class KafkaRuntime {
     return this.provisioned;
   }
 
+  /** Why provisioning gave up (a topic that conflicts with the registry), if it did. */
+  provisioningProblem: string | undefined;
+
   start(): void {
     this.starting ??= this.provisionUntilDone();
   }
 
   /** Asks the cluster for its brokers, with a deadline; false if it does not answer in time. */
   async ping(timeoutMs = 2000): Promise<{ up: boolean; brokers?: number; error?: string }> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<{ up: false; error: string }>((resolve) => {
-      timer = setTimeout(() => {
-        resolve({ up: false, error: `no answer within ${timeoutMs} ms` });
-      }, timeoutMs);
-    });
     try {
-      return await Promise.race([
+      return await withDeadline(
         this.admin
           .describeCluster()
           .then((cluster) => ({ up: cluster.brokers.length > 0, brokers: cluster.brokers.length })),
-        timeout,
-      ]);
+        timeoutMs,
+        { up: false, error: `no answer within ${timeoutMs} ms` },
+      );
     } catch (error) {
       return { up: false, error: error instanceof Error ? error.message : String(error) };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     // A start still retrying against an absent cluster is abandoned, not waited for.
-    await Promise.race([this.starting, new Promise((resolve) => setTimeout(resolve, 1000))]);
-    await this.producer.disconnect().catch(() => undefined);
-    await this.admin.disconnect().catch(() => undefined);
+    await withDeadline(this.starting ?? Promise.resolve(), 1000, undefined);
+    await withDeadline(
+      this.producer.disconnect().catch(() => undefined),
+      5000,
+      undefined,
+    );
+    await withDeadline(
+      this.admin.disconnect().catch(() => undefined),
+      5000,
+      undefined,
+    );
   }
 
   private async provisionUntilDone(): Promise<void> {
@@ -86,9 +92,15 @@ export class KafkaRuntime {
         this.logger.info({ brokers: this.settings.brokers, topics: this.topics.length }, 'kafka ready');
         return;
       } catch (error) {
-        const delay = Math.min(5000, 250 * 2 ** Math.min(attempt, 5));
+        if (error instanceof TopicRegistryConflict) {
+          // Retrying cannot help: an operator must act. Readiness stays down and says why.
+          this.provisioningProblem = error.message;
+          this.logger.error(errorDetails(error), 'kafka topics conflict with the topic registry');
+          return;
+        }
+        const delay = backoffDelay(attempt, 250, 5000);
         this.logger.warn({ ...errorDetails(error), attempt, retryInMs: delay }, 'kafka not reachable yet; retrying');
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await sleep(delay);
       }
     }
   }

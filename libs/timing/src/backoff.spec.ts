@@ -1,4 +1,4 @@
-import { backoffDelay } from './sleep';
+import { backoffDelay } from './backoff';
 
 describe('backoffDelay', () => {
   it('grows with attempts and stays within [ceiling/2, ceiling]', () => {
