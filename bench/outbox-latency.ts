@@ -20,7 +20,7 @@ import {
 } from '@tessera/messaging';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   });
   await joined;
 
-  const append = (tx: { query(sql: string, p?: unknown[]): Promise<unknown> }, id: string) =>
+  const append = (tx: EntityManager, id: string) =>
     writer.append(tx, RevocationUpsertedV1, {
       tenant: 'bench',
       id,

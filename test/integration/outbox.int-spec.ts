@@ -19,6 +19,7 @@ const suffix = uniqueSuffix();
 const schema = `outbox_${suffix}`;
 const prefix = `test-${suffix}.`;
 const revocations = topicName(Topics.revocations, prefix);
+const relayName = `tessera-test-relay-${suffix}`;
 
 describe('transactional outbox against the real Postgres and Kafka', () => {
   let dataSource: DataSource;
@@ -34,7 +35,7 @@ describe('transactional outbox against the real Postgres and Kafka', () => {
     await provisionTopics(kafka, prefix, [Topics.revocations, Topics.deadLetter]);
     probe = await new TopicProbe(env.kafkaBrokers, [revocations]).start();
     // A poll interval far beyond the test's waits: what gets published here was woken by the commit (NOTIFY).
-    relay = relayFor(env.databaseUrl, kafka, schema, 600_000);
+    relay = relayFor(env.databaseUrl, kafka, schema, 600_000, relayName);
     await relay.relay.start();
   });
 
@@ -91,6 +92,56 @@ describe('transactional outbox against the real Postgres and Kafka', () => {
       rolledBackId,
     ]);
     expect(rows).toHaveLength(0);
+  });
+
+  it('refuses to write an event outside the transaction of a state change', async () => {
+    await expect(appendRevocation(writer, dataSource.manager, randomUUID(), 'autocommit')).rejects.toThrow(
+      /needs the transaction of the state change/,
+    );
+  });
+
+  it('holds a second writer of the same key until the first commits, so Kafka gets the key in commit order', async () => {
+    const key = randomUUID();
+    const first = dataSource.createQueryRunner();
+    await first.connect();
+    await first.startTransaction();
+    const firstEvent = await appendRevocation(writer, first.manager, key, 'first');
+
+    let secondDone = false;
+    const second = dataSource
+      .transaction((tx) => appendRevocation(writer, tx, key, 'second'))
+      .finally(() => {
+        secondDone = true;
+      });
+    // Another key is not held up by the open transaction.
+    const otherKey = await dataSource.transaction((tx) => appendRevocation(writer, tx, randomUUID(), 'other key'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(secondDone).toBe(false);
+
+    await first.commitTransaction();
+    await first.release();
+    const secondEvent = await second;
+    await probe.waitFor(() => idsReceived().includes(secondEvent.id), 10_000, 'the second event');
+    const order = idsReceived().filter((id) => id === firstEvent.id || id === secondEvent.id);
+    expect(order).toEqual([firstEvent.id, secondEvent.id]);
+    expect(idsReceived()).toContain(otherKey.id);
+  });
+
+  it('survives its Postgres connections being killed, and goes on publishing', async () => {
+    const before = await dataSource.transaction((tx) => appendRevocation(writer, tx, randomUUID(), 'before the kill'));
+    await probe.waitFor(() => idsReceived().includes(before.id), 10_000, 'the event before the kill');
+
+    const killed = await dataSource.query<{ pid: number }[]>(
+      `SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity WHERE application_name = $1`,
+      [relayName],
+    );
+    expect(killed.length).toBeGreaterThan(0);
+
+    // No crash (an unhandled 'error' event would end this test run), and the next commits still go out: through
+    // the poll until the LISTEN connection is back, then by NOTIFY again.
+    const after = await dataSource.transaction((tx) => appendRevocation(writer, tx, randomUUID(), 'after the kill'));
+    await probe.waitFor(() => idsReceived().includes(after.id), 15_000, 'the event after the kill');
+    expect(['running', 'failing']).toContain(relay.relay.state);
   });
 
   it('with two relays and concurrent writers, publishes every event once and in commit order per key', async () => {

@@ -10,9 +10,9 @@ import {
   ProducerConnection,
   silentLogger,
   TopicProvisioner,
-  type SqlExecutor,
 } from '@tessera/messaging';
 import type { Kafka } from 'kafkajs';
+import type { EntityManager } from 'typeorm';
 import { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 
@@ -35,8 +35,16 @@ export async function provisionTopics(kafka: Kafka, prefix: string, topics: read
   }
 }
 
-export function relayFor(databaseUrl: string, kafka: Kafka, schema: string, pollIntervalMs: number) {
-  const pool = new Pool({ connectionString: databaseUrl, max: 3 });
+/** A relay with a pool of its own; its connections carry `applicationName`, so a test can find and kill them. */
+export function relayFor(
+  databaseUrl: string,
+  kafka: Kafka,
+  schema: string,
+  pollIntervalMs: number,
+  applicationName = 'tessera-test-relay',
+) {
+  const pool = new Pool({ connectionString: databaseUrl, max: 3, application_name: applicationName });
+  pool.on('error', () => undefined); // an idle client whose server session was killed; the pool replaces it
   const producer = new ProducerConnection(kafka);
   const relay = new OutboxRelay(
     pool,
@@ -59,7 +67,7 @@ export function writerFor(schema: string, prefix: string): OutboxWriter {
 }
 
 /** Appends a revocation event; `reason` carries whatever the test wants to follow (an order number). */
-export async function appendRevocation(writer: OutboxWriter, tx: SqlExecutor, revocationId: string, reason: string) {
+export async function appendRevocation(writer: OutboxWriter, tx: EntityManager, revocationId: string, reason: string) {
   return writer.append(tx, RevocationUpsertedV1, {
     tenant: 'acme',
     data: {

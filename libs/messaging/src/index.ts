@@ -12,4 +12,4 @@ export * from './outbox/messaging-tables.migration';
 export * from './outbox/outbox-relay';
 export * from './outbox/outbox-shard';
 export * from './outbox/outbox-writer';
-export * from './sql-executor';
+export * from './quote-identifier';

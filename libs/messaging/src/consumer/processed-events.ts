@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { quoteIdentifier } from '../sql-executor';
+import { quoteIdentifier } from '../quote-identifier';
 
 /**
  * Makes consumers idempotent: `runOnce` applies `work` for an event id at most once per consumer. Kafka delivers

@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '../sql-executor';
+import { quoteIdentifier } from '../quote-identifier';
 
 /**
  * DDL for the tables every Postgres-backed service keeps in its own schema: the outbox and the record of

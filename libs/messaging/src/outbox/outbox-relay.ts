@@ -1,10 +1,10 @@
+import { backoffDelay, sleep, withDeadline } from '@tessera/timing';
 import type { Message, TopicMessages } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { ProducerConnection } from '../kafka/producer-connection';
 import { errorDetails, type MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
-import { backoffDelay, sleep } from '@tessera/timing';
-import { quoteIdentifier } from '../sql-executor';
+import { quoteIdentifier } from '../quote-identifier';
 import { lockKey, outboxChannel, OUTBOX_SHARDS } from './outbox-shard';
 
 export interface OutboxRelayOptions {
@@ -27,6 +27,15 @@ interface OutboxRow {
 
 export type OutboxRelayState = 'stopped' | 'running' | 'failing';
 
+export interface OutboxBacklog {
+  /** Rows committed and not yet published. */
+  pending: number;
+  /** Age of the oldest of them, 0 when there are none. */
+  oldestSeconds: number;
+  /** Most publish attempts any of them has had: a row that keeps failing stands out here. */
+  maxAttempts: number;
+}
+
 /**
  * Publishes committed outbox rows to Kafka, in sequence order per shard (hence per key), and marks them published.
  * Several relays (one per service instance) share the work: a relay holds a shard through a transaction-scoped
@@ -38,6 +47,8 @@ export class OutboxRelay {
   private readonly table: string;
   private readonly shardLockNamespace: number;
   private listener: PoolClient | undefined;
+  private listening: Promise<void> | undefined;
+  private listenFailures = 0;
   private timer: NodeJS.Timeout | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
@@ -46,6 +57,7 @@ export class OutboxRelay {
   private stopped = true;
   private shardCursor = 0;
   state: OutboxRelayState = 'stopped';
+  /** Why the last publish failed, while the relay is failing. */
   lastError: string | undefined;
 
   constructor(
@@ -64,25 +76,37 @@ export class OutboxRelay {
     this.stopped = false;
     this.state = 'running';
     await this.listen();
+    if (this.isStopped()) return; // stop() was called while we connected
     this.schedulePoll(0);
     this.purgeTimer = setInterval(() => void this.purge(), 60_000);
     this.purgeTimer.unref();
   }
 
-  /** Stops waking, waits for the batch in flight to be published and marked, and releases connections. */
-  async stop(): Promise<void> {
+  /**
+   * Stops waking and waits (up to `deadlineMs`) for the batch in flight: it is then published and marked, or
+   * rolled back to be published later; both are safe. Releases the LISTEN connection.
+   */
+  async stop(deadlineMs = 5000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.purgeTimer) clearInterval(this.purgeTimer);
-    await this.draining;
+    await withDeadline(Promise.all([this.draining, this.listening]), deadlineMs, undefined);
     const listener = this.listener;
     this.listener = undefined;
     if (listener) {
-      await listener.query(`UNLISTEN "${outboxChannel(this.options.schema)}"`).catch(() => undefined);
+      await withDeadline(
+        listener.query(`UNLISTEN "${outboxChannel(this.options.schema)}"`).catch(() => undefined),
+        1000,
+        undefined,
+      );
       listener.release();
     }
     this.state = 'stopped';
+  }
+
+  private isStopped(): boolean {
+    return this.stopped;
   }
 
   /** Runs a drain now; if one is running, runs another right after it (the commit may have missed it). */
@@ -99,31 +123,76 @@ export class OutboxRelay {
 
   /** Rows not yet published, for metrics and health. */
   async pendingCount(): Promise<number> {
-    const result = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.table} WHERE published_at IS NULL`,
-    );
-    return Number(result.rows[0]?.n ?? 0);
+    return (await this.backlog()).pending;
   }
 
-  private async listen(): Promise<void> {
+  /** What waits in the outbox: how many rows, how old the oldest, how often the worst was tried. */
+  async backlog(): Promise<OutboxBacklog> {
+    const result = await this.pool.query<{ pending: string; oldest: number | null; attempts: number | null }>(
+      `SELECT count(*) AS pending, extract(epoch FROM now() - min(created_at))::float8 AS oldest,
+              max(attempts) AS attempts
+       FROM ${this.table} WHERE published_at IS NULL`,
+    );
+    const row = result.rows[0];
+    return { pending: Number(row?.pending ?? 0), oldestSeconds: row?.oldest ?? 0, maxAttempts: row?.attempts ?? 0 };
+  }
+
+  /** One LISTEN connection at a time, however often the poll asks for it while it is missing. */
+  private listen(): Promise<void> {
+    this.listening ??= this.connectListener().finally(() => {
+      this.listening = undefined;
+    });
+    return this.listening;
+  }
+
+  private async connectListener(): Promise<void> {
+    let client: PoolClient | undefined;
+    let released = false;
+    // A client is released once; a broken one is released with its error so the pool discards it.
+    const release = (error?: Error) => {
+      if (released || !client) return;
+      released = true;
+      if (this.listener === client) this.listener = undefined;
+      client.release(error);
+    };
     try {
-      const client = await this.pool.connect();
-      client.on('notification', () => {
+      client = await this.pool.connect();
+      const connected = client;
+      connected.on('notification', () => {
         this.wake();
       });
-      client.on('error', (error) => {
-        this.logger.warn(
-          errorDetails(error),
-          'outbox relay lost its LISTEN connection; relying on polling until it is back',
-        );
-        if (this.listener === client) this.listener = undefined;
-        client.release(error);
+      connected.on('error', (error) => {
+        this.logger.warn(errorDetails(error), 'outbox relay lost its LISTEN connection; reconnecting');
+        release(error);
+        this.relisten(1);
       });
-      await client.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
-      this.listener = client;
+      await connected.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
+      if (this.stopped) {
+        release();
+        return;
+      }
+      this.listener = connected;
+      this.listenFailures = 0;
     } catch (error) {
-      this.logger.warn(errorDetails(error), 'outbox relay could not LISTEN; polling only for now');
+      this.logger.warn(errorDetails(error), 'outbox relay could not LISTEN; polling until it can');
+      release(error instanceof Error ? error : new Error(String(error)));
+      this.relisten(this.listenFailures + 1);
     }
+  }
+
+  /** Reconnects the LISTEN connection soon (not at the next poll), then drains what committed meanwhile. */
+  private relisten(attempt: number): void {
+    if (this.stopped) return;
+    this.listenFailures = attempt;
+    const timer = setTimeout(
+      () => {
+        void this.listen().then(() => {
+          if (this.listener) this.wake();
+        });
+      },
+      backoffDelay(attempt, 100, 5000),
+    );
+    timer.unref();
   }
 
   private schedulePoll(delayMs: number): void {
@@ -149,7 +218,7 @@ export class OutboxRelay {
         }
         if (this.failures > 0) this.logger.info({ schema: this.options.schema }, 'outbox relay is publishing again');
         this.failures = 0;
-        this.state = 'running';
+        this.state = this.stopped ? 'stopped' : 'running';
         this.lastError = undefined;
       } catch (error) {
         this.failures += 1;
@@ -174,7 +243,10 @@ export class OutboxRelay {
     return again;
   }
 
-  /** One pass over the shards that have pending rows; returns how many rows were published. */
+  /**
+   * One pass over the shards that have pending rows; returns how many rows were published. A shard that fails
+   * does not hold back the others; the first failure is rethrown once every shard had its turn.
+   */
   private async drainPendingShards(): Promise<number> {
     const pending = await this.pool.query<{ shard: number }>(
       `SELECT DISTINCT shard FROM ${this.table} WHERE published_at IS NULL`,
@@ -185,17 +257,31 @@ export class OutboxRelay {
     this.shardCursor = (this.shardCursor + 1) % OUTBOX_SHARDS;
     const ordered = [...shards.filter((s) => s >= this.shardCursor), ...shards.filter((s) => s < this.shardCursor)];
     let published = 0;
+    let firstFailure: Error | undefined;
     for (const shard of ordered) {
       if (this.stopped) break;
-      published += await this.drainShard(shard);
+      try {
+        published += await this.drainShard(shard);
+      } catch (error) {
+        firstFailure ??= error instanceof Error ? error : new Error(String(error));
+      }
     }
+    if (firstFailure) throw firstFailure;
     return published;
   }
 
   private async drainShard(shard: number): Promise<number> {
     const client = await this.pool.connect();
+    // While checked out, a client's connection error has no listener in the pool: without ours it would be an
+    // unhandled 'error' event and take the process down (Postgres restart, failover, killed session).
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      // Publishing happens inside this transaction: a server-wide idle-in-transaction timeout must not cut it.
+      await client.query('BEGIN; SET LOCAL idle_in_transaction_session_timeout = 0');
       const lock = await client.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_xact_lock($1::int, $2::int) AS locked',
         [this.shardLockNamespace, shard],
@@ -231,10 +317,11 @@ export class OutboxRelay {
       }
       return rows.length;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 

@@ -8,12 +8,14 @@ import {
   type TopicDefinition,
   topicName,
 } from '@tessera/contracts';
-import { quoteIdentifier, type SqlExecutor } from '../sql-executor';
+import type { EntityManager } from 'typeorm';
+import { quoteIdentifier } from '../quote-identifier';
 import { lockKey, outboxChannel, outboxShard } from './outbox-shard';
 
 /**
  * Writes events into the service's outbox inside the caller's transaction: the event exists if and only if the
- * state change commits. The relay publishes it afterwards.
+ * state change commits. The relay publishes it afterwards. A transaction that appends for several keys locks
+ * them in the order it appends: append in a stable order (e.g. sorted keys) to avoid deadlocks with another.
  */
 export class OutboxWriter {
   private readonly table: string;
@@ -30,7 +32,7 @@ export class OutboxWriter {
   }
 
   async append<Definition extends EventDefinition>(
-    tx: SqlExecutor,
+    tx: EntityManager,
     definition: Definition,
     event: Omit<NewEvent<Definition>, 'producer'>,
   ): Promise<EventEnvelope<EventData<Definition>>> {
@@ -47,19 +49,26 @@ export class OutboxWriter {
   }
 
   /** A tombstone (null value) deletes the key from a compacted topic once compaction runs. */
-  async appendTombstone(tx: SqlExecutor, topic: TopicDefinition, key: string): Promise<void> {
+  async appendTombstone(tx: EntityManager, topic: TopicDefinition, key: string): Promise<void> {
     if (topic.cleanupPolicy !== 'compact') throw new Error(`tombstones belong on compacted topics, not ${topic.name}`);
     await this.insert(tx, topicName(topic, this.topicPrefix), key, null, null, {});
   }
 
   private async insert(
-    tx: SqlExecutor,
+    tx: EntityManager,
     topic: string,
     key: string,
     eventId: string | null,
     payload: unknown,
     headers: Record<string, string>,
   ): Promise<void> {
+    // Outside a transaction the event would not be atomic with the change, and the key lock below would be
+    // released at once: refuse rather than quietly lose both guarantees.
+    if (!tx.queryRunner?.isTransactionActive) {
+      throw new Error(
+        'OutboxWriter needs the transaction of the state change: call it inside dataSource.transaction()',
+      );
+    }
     // Serialise writers of one key until they commit, so sequence order is commit order for that key and the
     // relay, which publishes in sequence order, keeps per-key order even when transactions overlap.
     await tx.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [

@@ -51,14 +51,30 @@ export const databaseProviders: Provider[] = [
         logger.child({ component: 'outbox-relay' }),
         metrics,
       );
+      // One query per scrape fills all three: the first gauge's collect runs before the others are read.
+      const oldest = new Gauge({
+        name: 'tessera_outbox_oldest_pending_seconds',
+        help: 'Age of the oldest event waiting in the outbox (0 when none waits)',
+        registers: [],
+      });
+      const attempts = new Gauge({
+        name: 'tessera_outbox_max_publish_attempts',
+        help: 'Most publish attempts of any waiting event: one that keeps failing stands out',
+        registers: [],
+      });
       new Gauge({
         name: 'tessera_outbox_pending_events',
         help: 'Events committed to the outbox and not yet published to Kafka (grows while Kafka is away)',
         registers: [registry.registry],
         async collect() {
-          this.set(db.isMigrated ? await relay.pendingCount().catch(() => Number.NaN) : Number.NaN);
+          const backlog = db.isMigrated ? await relay.backlog().catch(() => undefined) : undefined;
+          this.set(backlog?.pending ?? Number.NaN);
+          oldest.set(backlog?.oldestSeconds ?? Number.NaN);
+          attempts.set(backlog?.maxAttempts ?? Number.NaN);
         },
       });
+      registry.registry.registerMetric(oldest);
+      registry.registry.registerMetric(attempts);
       return relay;
     },
   },
@@ -76,7 +92,7 @@ export const databaseProviders: Provider[] = [
       check: async () => {
         const up = await db.ping();
         // The relay's state is reported, not required: a service whose Kafka is away keeps committing changes.
-        return { up, details: { migrated: db.isMigrated, outboxRelay: relay.state } };
+        return { up, details: { migrated: db.isMigrated, outboxRelay: relay.state, outboxError: relay.lastError } };
       },
     }),
   },
