@@ -73,6 +73,57 @@ describe('rebuilding state from a compacted topic', () => {
     }
   });
 
+  it('is caught up only when every assigned topic is: a quick small topic does not count for a slower big one', async () => {
+    const multiPrefix = `test-${uniqueSuffix()}.`;
+    await provisionTopics(kafka, multiPrefix, [Topics.revocations, Topics.keys, Topics.deadLetter]);
+    const connected = await producer.ensureConnected();
+    // keys: one tombstone, done at once; revocations: many events across its partitions.
+    await connected.send({
+      topic: topicName(Topics.keys, multiPrefix),
+      acks: -1,
+      messages: [{ key: 'acme/key/k1', value: null }],
+    });
+    const revocationMessages = Array.from({ length: 300 }, (_, i) => {
+      const event = catalog.build(RevocationUpsertedV1, {
+        tenant: 'acme',
+        producer: 'test',
+        data: {
+          revocationId: randomUUID(),
+          subject: { kind: 'token', value: `jti-${i}` },
+          createdAt: new Date().toISOString(),
+          expiresAt: null,
+        },
+      });
+      return { key: event.key, value: JSON.stringify(event) };
+    });
+    await connected.send({ topic: topicName(Topics.revocations, multiPrefix), acks: -1, messages: revocationMessages });
+
+    let revocationsSeen = 0;
+    let keyTombstones = 0;
+    const consumer = revocationConsumer({
+      kafka,
+      producer,
+      prefix: multiPrefix,
+      group: 'test-multi',
+      topics: [Topics.keys, Topics.revocations],
+    })
+      .on(RevocationUpsertedV1, async () => {
+        revocationsSeen += 1;
+      })
+      .onTombstone(Topics.keys, async () => {
+        keyTombstones += 1;
+      });
+    await consumer.start();
+    try {
+      await consumer.caughtUp;
+      expect(keyTombstones).toBe(1);
+      expect(revocationsSeen).toBe(300);
+      expect(consumer.isHealthy()).toBe(true);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
   it('an empty topic counts as caught up at once', async () => {
     const emptyPrefix = `test-${uniqueSuffix()}.`;
     await provisionTopics(kafka, emptyPrefix, [Topics.revocations]);

@@ -48,6 +48,10 @@ describe('consumer validation and the dead-letter topic', () => {
         applied.push(event.data.reason ?? '');
       },
     );
+    consumer.onTombstone(Topics.revocations, async ({ key }) => {
+      if (key === 'acme/revocation/unliftable') throw new PermanentEventError('this revocation cannot be lifted');
+      applied.push(`lifted ${key}`);
+    });
     await consumer.start();
   });
 
@@ -118,6 +122,23 @@ describe('consumer validation and the dead-letter topic', () => {
     expect(applied.filter((r) => r === 'flaky')).toHaveLength(1);
     expect(transientFailuresLeft).toBe(0);
     expect(deadLetterProbe.received.some((m) => m.value?.includes(flaky.id))).toBe(false);
+  });
+
+  it('dead-letters a tombstone its handler refuses for good, and goes on', async () => {
+    await produceRaw(env.kafkaBrokers, revocations, [
+      { key: 'acme/revocation/unliftable', value: null },
+      { key: 'acme/revocation/unliftable', value: JSON.stringify(revocationEvent('after the refused tombstone')) },
+    ]);
+    await deadLetterProbe.waitFor(
+      (r) => r.some((m) => m.key === 'acme/revocation/unliftable' && m.value === null),
+      15_000,
+      'the refused tombstone',
+    );
+    const letter = deadLetterProbe.received.find((m) => m.key === 'acme/revocation/unliftable');
+    expect(letter?.headers[DeadLetterHeaders.reason]).toBe(
+      'handler refused the tombstone: this revocation cannot be lifted',
+    );
+    await eventually(() => applied.includes('after the refused tombstone'), 'the event after the tombstone', 15_000);
   });
 
   it('applies a redelivered event only once', async () => {

@@ -90,11 +90,13 @@ export function revocationConsumer<Tx = undefined>(options: {
   group: string;
   processedEvents?: ProcessedEvents<Tx>;
   sessionTimeoutMs?: number;
+  /** Revocations by default. */
+  topics?: readonly TopicDefinition[];
 }): EventConsumer<Tx> {
   return new EventConsumer<Tx>({
     kafka: options.kafka,
     groupId: `${options.group}-${Math.random().toString(16).slice(2, 10)}`,
-    topics: [Topics.revocations],
+    topics: options.topics ?? [Topics.revocations],
     topicPrefix: options.prefix,
     fromBeginning: true,
     catalog,

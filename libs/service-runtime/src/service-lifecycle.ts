@@ -1,5 +1,6 @@
 import type { DatabaseConnection } from '@tessera/database';
 import type { OutboxRelay } from '@tessera/messaging';
+import { backoffDelay, sleep, withDeadline } from '@tessera/timing';
 import type { Logger } from 'pino';
 import type { KafkaRuntime } from './kafka/kafka-runtime';
 
@@ -8,15 +9,21 @@ export interface BackgroundWorker {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** False while the worker cannot do its job (crashed, or still catching up): the service is then not ready. */
+  isHealthy(): boolean;
 }
+
+/** Longest wait for each shutdown step; together they stay within the default SHUTDOWN_TIMEOUT_MS. */
+const STEP_DEADLINE_MS = 2500;
 
 /**
  * Starts the service's connections in the background and stops them in a safe order on shutdown: consumers
- * first (their in-flight event finishes), then the outbox relay (its batch is published and marked), then
- * Kafka, then the database. Nest calls `shutdown` after the HTTP server has stopped taking requests.
+ * first (their in-flight event finishes), then the outbox relay (its batch is published and marked, or rolled
+ * back), then Kafka, then the database. Nest calls `shutdown` after the HTTP server has stopped taking requests.
  */
 export class ServiceLifecycle {
   private readonly workers: BackgroundWorker[] = [];
+  private readonly started = new Set<BackgroundWorker>();
   private shuttingDown = false;
 
   constructor(
@@ -26,13 +33,14 @@ export class ServiceLifecycle {
     private readonly relay?: OutboxRelay,
   ) {}
 
-  get isShuttingDown(): boolean {
-    return this.shuttingDown;
-  }
-
   /** Workers start once their dependencies are ready (database migrated when there is one, topics provisioned). */
   register(worker: BackgroundWorker): void {
     this.workers.push(worker);
+  }
+
+  /** Names of registered workers that are not started yet or not healthy. */
+  unhealthyWorkers(): string[] {
+    return this.workers.filter((w) => !this.started.has(w) || !w.isHealthy()).map((w) => w.name);
   }
 
   start(): void {
@@ -46,14 +54,35 @@ export class ServiceLifecycle {
     this.shuttingDown = true;
     this.logger.info({ signal }, 'shutting down');
     for (const worker of [...this.workers].reverse()) {
-      await worker.stop().catch((error: unknown) => {
-        this.logger.warn({ worker: worker.name, err: { message: String(error) } }, 'worker did not stop cleanly');
-      });
+      await this.step(worker.name, () => worker.stop());
     }
-    await this.relay?.stop();
-    await this.kafka.stop();
-    await this.database?.stop();
+    if (this.relay) {
+      const relay = this.relay;
+      await this.step('outbox relay', () => relay.stop(STEP_DEADLINE_MS));
+    }
+    await this.step('kafka', () => this.kafka.stop());
+    if (this.database) {
+      const database = this.database;
+      await this.step('database', () => database.stop());
+    }
     this.logger.info('stopped');
+  }
+
+  /** One shutdown step, bounded: a step that hangs (a peer that went silent) must not eat the others' time. */
+  private async step(name: string, work: () => Promise<void>): Promise<void> {
+    const outcome = await withDeadline(
+      work().then(
+        () => 'done' as const,
+        (error: unknown) => {
+          this.logger.warn({ step: name, err: { message: String(error) } }, 'did not stop cleanly');
+          return 'failed' as const;
+        },
+      ),
+      STEP_DEADLINE_MS,
+      'timed out' as const,
+    );
+    if (outcome === 'timed out')
+      this.logger.warn({ step: name, deadlineMs: STEP_DEADLINE_MS }, 'gave up waiting to stop');
   }
 
   private async startWhenReady(): Promise<void> {
@@ -68,18 +97,19 @@ export class ServiceLifecycle {
   private async startWorker(worker: BackgroundWorker): Promise<void> {
     for (let attempt = 0; !this.shuttingDown; attempt++) {
       if (!this.kafka.isProvisioned) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
+        await sleep(250);
         continue;
       }
       try {
         await worker.start();
+        this.started.add(worker);
         return;
       } catch (error) {
         this.logger.warn(
           { worker: worker.name, attempt, err: { message: String(error) } },
           'worker failed to start; retrying',
         );
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** Math.min(attempt, 5))));
+        await sleep(backoffDelay(attempt, 250, 5000));
       }
     }
   }

@@ -26,6 +26,7 @@ export interface ServiceRuntimeOptions {
 }
 
 export const KAFKA_PROBE = Symbol('KAFKA_PROBE');
+export const WORKERS_PROBE = Symbol('WORKERS_PROBE');
 
 function hasDatabase(config: ServiceConfig | DatabaseServiceConfig): config is DatabaseServiceConfig {
   return 'DATABASE_URL' in config;
@@ -93,6 +94,18 @@ export class ServiceRuntimeModule {
         }),
       },
     ];
+    providers.push({
+      provide: WORKERS_PROBE,
+      inject: [ServiceLifecycle],
+      useFactory: (lifecycle: ServiceLifecycle): ReadinessProbe => ({
+        name: 'workers',
+        check: () => {
+          const waiting = lifecycle.unhealthyWorkers();
+          // Consumers count once they run and have caught up with their topics.
+          return Promise.resolve({ up: waiting.length === 0, details: waiting.length > 0 ? { waiting } : {} });
+        },
+      }),
+    });
     const imports: DynamicModule['imports'] = [TerminusModule.forRoot({ logger: false })];
     const exported: NonNullable<DynamicModule['exports']> = [
       SERVICE_NAME,
@@ -129,7 +142,7 @@ export class ServiceRuntimeModule {
       providers.push(...databaseProviders);
       providers.push({
         provide: READINESS_PROBES,
-        inject: [DATABASE_PROBE, KAFKA_PROBE],
+        inject: [DATABASE_PROBE, KAFKA_PROBE, WORKERS_PROBE],
         useFactory: (...probes: ReadinessProbe[]) => probes,
       });
       providers.push({
@@ -143,7 +156,7 @@ export class ServiceRuntimeModule {
       if (options.database) throw new Error(`${service} declares database contents but its config has no DATABASE_URL`);
       providers.push({
         provide: READINESS_PROBES,
-        inject: [KAFKA_PROBE],
+        inject: [KAFKA_PROBE, WORKERS_PROBE],
         useFactory: (...probes: ReadinessProbe[]) => probes,
       });
       providers.push({

@@ -6,10 +6,10 @@ import {
   type TopicDefinition,
   topicName,
 } from '@tessera/contracts';
+import { backoffDelay, sleep } from '@tessera/timing';
 import type { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { errorDetails, type MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
-import { backoffDelay, sleep } from '@tessera/timing';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
 import { PermanentEventError } from './permanent-event-error';
 import type { ProcessedEvents } from './processed-events';
@@ -61,6 +61,8 @@ export class EventConsumer<Tx> {
   private readonly positions = new Map<string, bigint>();
   private stopping = false;
   private running = false;
+  /** Set when kafkajs gave up on the consumer: it consumes nothing more until the service restarts. */
+  private crashed: string | undefined;
   private markCaughtUp: () => void = () => undefined;
   readonly caughtUp: Promise<void>;
   isCaughtUp = false;
@@ -79,10 +81,27 @@ export class EventConsumer<Tx> {
       this.markCaughtUp = resolve;
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
-      void this.computeCatchUpTargets(event.payload.memberAssignment).catch((error: unknown) => {
-        this.options.logger.warn(errorDetails(error), 'could not read partition offsets to track catch-up');
-      });
+      void this.trackCatchUp(event.payload.memberAssignment);
     });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (event.payload.restart) return; // kafkajs restarts it by itself
+      this.crashed = event.payload.error.message;
+      this.running = false;
+      this.options.logger.error(
+        { ...errorDetails(event.payload.error), group: options.groupId },
+        'kafka consumer stopped for good; the service is not ready until it restarts',
+      );
+    });
+  }
+
+  /** The name a service's lifecycle and readiness know this consumer by. */
+  get name(): string {
+    return `consumer ${this.options.groupId}`;
+  }
+
+  /** Running, not crashed, and caught up with what was there when it joined. */
+  isHealthy(): boolean {
+    return this.running && this.crashed === undefined && this.isCaughtUp;
   }
 
   on<Definition extends EventDefinition>(definition: Definition, handler: EventHandler<Definition, Tx>): this {
@@ -98,10 +117,6 @@ export class EventConsumer<Tx> {
   onTombstone(topic: TopicDefinition, handler: TombstoneHandler): this {
     this.tombstoneHandlers.set(topic.name, handler);
     return this;
-  }
-
-  get isRunning(): boolean {
-    return this.running;
   }
 
   async start(): Promise<void> {
@@ -133,8 +148,16 @@ export class EventConsumer<Tx> {
     if (message.value === null) {
       const handler = this.tombstoneHandlers.get(definition.name);
       const key = message.key?.toString('utf8');
-      if (handler && key) await this.retrying(labels, heartbeat, () => handler({ topic: definition, key }));
-      this.options.metrics?.consumed.inc({ ...labels, outcome: 'tombstone' });
+      try {
+        if (handler && key) await this.retrying(labels, heartbeat, () => handler({ topic: definition, key }));
+        this.options.metrics?.consumed.inc({ ...labels, outcome: 'tombstone' });
+      } catch (error) {
+        if (!(error instanceof PermanentEventError)) throw error;
+        await this.deadLetter(
+          { topic, partition, message, heartbeat },
+          `handler refused the tombstone: ${error.message}`,
+        );
+      }
     } else {
       const parsed = this.options.catalog.parse(message.value);
       if (!parsed.ok) {
@@ -206,8 +229,26 @@ export class EventConsumer<Tx> {
     }
   }
 
+  /** Works out the catch-up targets after a (re)join, retrying while the offsets cannot be read. */
+  private async trackCatchUp(assignment: Record<string, number[]>): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      try {
+        await this.computeCatchUpTargets(assignment);
+        return;
+      } catch (error) {
+        this.options.logger.warn(
+          { ...errorDetails(error), attempt },
+          'could not read partition offsets to track catch-up',
+        );
+        await sleep(backoffDelay(attempt, 250, 5000));
+      }
+    }
+  }
+
   private async computeCatchUpTargets(assignment: Record<string, number[]>): Promise<void> {
-    this.catchUpTargets.clear();
+    // Built aside and swapped in whole: a partition reaching its target meanwhile must not make an incomplete
+    // set of targets look finished.
+    const targets = new Map<string, bigint>();
     for (const [topic, partitions] of Object.entries(assignment)) {
       const [ends, committed] = await Promise.all([
         this.admin.fetchTopicOffsets(topic),
@@ -217,13 +258,16 @@ export class EventConsumer<Tx> {
         const end = ends.find((e) => e.partition === partition);
         if (!end) continue;
         const high = BigInt(end.high);
-        const low = BigInt(end.low);
-        const done = committed[0]?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-        const handled = this.positions.get(`${topic}:${partition}`) ?? -1n;
-        let position = BigInt(done) >= 0n ? BigInt(done) : low;
-        if (handled > position) position = handled;
-        if (position < high) this.catchUpTargets.set(`${topic}:${partition}`, high);
+        const done = BigInt(committed[0]?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
+        // Without a committed offset the consumer starts at the log start (fromBeginning) or at its end.
+        const position = done >= 0n ? done : this.options.fromBeginning ? BigInt(end.low) : high;
+        if (position < high) targets.set(`${topic}:${partition}`, high);
       }
+    }
+    // Messages handled while the offsets were being read count too.
+    this.catchUpTargets.clear();
+    for (const [id, target] of targets) {
+      if ((this.positions.get(id) ?? -1n) < target) this.catchUpTargets.set(id, target);
     }
     this.checkCaughtUp();
   }
