@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { eventually } from '../support/eventually';
 import { freePort, SERVICES, ServiceProcess, type ServiceName } from '../support/service-process';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
@@ -122,6 +123,24 @@ describe('the five services, each as its own process, on the real broker and dat
     await second.waitForExit();
     expect(second.exit?.code).toBe(0);
     expect(second.output).toContain('"migrationsRun":[],"msg":"schema already up to date"');
+  }, 30_000);
+
+  it('leaves with exit code 1 and one JSON line when it cannot listen', async () => {
+    const blocker = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const instance = new ServiceProcess('verifier', port, settings('verifier')).start();
+      await instance.waitForExit();
+      expect(instance.exit?.code).toBe(1);
+      const fatal = instance.output.split('\n').find((line) => line.includes('"level":"fatal"'));
+      expect(JSON.parse(fatal ?? '{}')).toMatchObject({
+        msg: 'tessera-verifier could not start',
+        err: { code: 'EADDRINUSE' },
+      });
+    } finally {
+      blocker.close();
+    }
   }, 30_000);
 
   it('refuses to start with a bad setting, naming the variable and what it expects', async () => {

@@ -55,10 +55,13 @@ export const postgresUrl = (fallback: string) =>
       { error: 'expected a URL like postgres://user:password@host:5432/tessera' },
     );
 
-export const identifier = (fallback: string, what: string) =>
+export const identifier = (fallback: string, what: string, maxLength = 63) =>
   z
     .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, `expected ${what}: lower-case letters, digits and _, starting with a letter`)
+    .regex(
+      new RegExp(`^[a-z_][a-z0-9_]{0,${maxLength - 1}}$`),
+      `expected ${what}: at most ${maxLength} lower-case letters, digits and _, starting with a letter`,
+    )
     .default(fallback);
 
 export const logLevel = z

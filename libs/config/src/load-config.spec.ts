@@ -86,3 +86,10 @@ describe('loadConfig', () => {
     expect(config).not.toHaveProperty('DATABASE_URL');
   });
 });
+
+describe('DATABASE_SCHEMA', () => {
+  it('is at most 40 characters, so names derived from it fit in Postgres identifiers', () => {
+    expect(loadConfig('tessera-test', schema, { DATABASE_SCHEMA: 'a'.repeat(40) }).DATABASE_SCHEMA).toHaveLength(40);
+    expect(() => loadConfig('tessera-test', schema, { DATABASE_SCHEMA: 'a'.repeat(41) })).toThrow(/at most 40/);
+  });
+});

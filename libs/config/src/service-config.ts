@@ -41,7 +41,8 @@ export const kafkaConfig = {
 
 export const databaseConfig = (defaultSchema: string) => ({
   DATABASE_URL: postgresUrl('postgres://postgres@127.0.0.1:5432/tessera'),
-  DATABASE_SCHEMA: identifier(defaultSchema, 'a Postgres schema name'),
+  // 40, so that names derived from it (the outbox's NOTIFY channel) stay within Postgres' 63-byte identifiers.
+  DATABASE_SCHEMA: identifier(defaultSchema, 'a Postgres schema name', 40),
   DATABASE_POOL_MAX: positiveInt(10, 'a pool size (positive integer)'),
 });
 

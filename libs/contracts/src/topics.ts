@@ -2,7 +2,7 @@
  * The topic registry: every Kafka topic Tessera uses, with the configuration it is provisioned with.
  * State streams are compacted and keyed by entity, so a new node rebuilds its view by reading from the beginning;
  * the attestation stream and the dead-letter topic keep events for a time instead.
- * A topic name carries its major version (`.v1`): a new version is a new topic (see VERSIONING.md).
+ * A topic name carries its major version (`.v1`): a new version is a new topic (see docs/event-contracts.md).
  */
 export type CleanupPolicy = 'compact' | 'delete';
 

@@ -1,3 +1,4 @@
+import { redactUrl } from '@tessera/config';
 import { backoffDelay, sleep, withDeadline } from '@tessera/timing';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -16,6 +17,8 @@ export interface DatabaseConnectionLogger {
 export class DatabaseConnection {
   readonly relayPool: Pool;
   private migrated = false;
+  /** The server, for log lines: the URL without its password. */
+  private readonly server: string;
   private stopped = false;
   private connecting: Promise<void> | undefined;
   private markReady: () => void = () => undefined;
@@ -28,6 +31,7 @@ export class DatabaseConnection {
     applicationName: string,
     private readonly logger: DatabaseConnectionLogger,
   ) {
+    this.server = redactUrl(url);
     this.relayPool = new Pool({
       connectionString: url,
       max: 3,
@@ -87,7 +91,12 @@ export class DatabaseConnection {
       } catch (error) {
         const delay = backoffDelay(attempt, 250, 5000);
         this.logger.warn(
-          { err: { message: error instanceof Error ? error.message : String(error) }, attempt, retryInMs: delay },
+          {
+            err: { message: error instanceof Error ? error.message : String(error) },
+            server: this.server,
+            attempt,
+            retryInMs: delay,
+          },
           'database not reachable yet; retrying',
         );
         await sleep(delay);

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, type DatabaseServiceConfig, loadConfig, type ServiceConfig } from '@tessera/config';
 import { dataSourceOptions, migrateSchema, type SchemaContents } from '@tessera/database';
 import { DataSource } from 'typeorm';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import type { z } from 'zod';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { createLogger } from './logging/logger';
@@ -46,6 +46,17 @@ export async function createServiceApp<Schema extends z.ZodObject>(
  * JSON logs, HTTP on PORT, graceful shutdown on SIGTERM/SIGINT bounded by SHUTDOWN_TIMEOUT_MS.
  */
 export async function runService<Schema extends z.ZodObject>(definition: ServiceDefinition<Schema>): Promise<void> {
+  try {
+    await startService(definition);
+  } catch (error) {
+    // Wiring errors, a port in use: one JSON line on stderr and a non-zero exit, not an unhandled rejection.
+    const logger = createLogger(definition.service, 'fatal', pino.destination({ dest: 2, sync: true }));
+    logger.fatal({ err: error }, `tessera-${definition.service} could not start`);
+    process.exit(1);
+  }
+}
+
+async function startService<Schema extends z.ZodObject>(definition: ServiceDefinition<Schema>): Promise<void> {
   let config: z.output<Schema>;
   try {
     config = loadConfig(`tessera-${definition.service}`, definition.configSchema);

@@ -26,10 +26,6 @@ export class ProducerConnection {
     });
   }
 
-  get isConnected(): boolean {
-    return this.connected;
-  }
-
   async ensureConnected(): Promise<Producer> {
     if (!this.connected) {
       this.connecting ??= this.producer.connect().finally(() => {

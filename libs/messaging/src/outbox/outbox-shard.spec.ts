@@ -1,4 +1,4 @@
-import { lockKey, OUTBOX_SHARDS, outboxShard } from './outbox-shard';
+import { lockKey, outboxChannel, OUTBOX_SHARDS, outboxShard } from './outbox-shard';
 
 describe('outboxShard', () => {
   it('puts one key always in one shard', () => {
@@ -27,5 +27,16 @@ describe('lockKey', () => {
       expect(key).toBeGreaterThanOrEqual(-(2 ** 31));
       expect(key).toBeLessThan(2 ** 31);
     }
+  });
+});
+
+describe('outboxChannel', () => {
+  it('names the channel after the schema', () => {
+    expect(outboxChannel('registration')).toBe('tessera_outbox_registration');
+  });
+
+  it('refuses a schema whose channel Postgres would truncate', () => {
+    expect(() => outboxChannel('s'.repeat(49))).toThrow(/too long/);
+    expect(outboxChannel('s'.repeat(48))).toHaveLength(63);
   });
 });

@@ -18,5 +18,8 @@ export function lockKey(text: string): number {
 }
 
 export function outboxChannel(schema: string): string {
-  return `tessera_outbox_${schema}`;
+  const channel = `tessera_outbox_${schema}`;
+  // Postgres truncates LISTEN channels silently but refuses long pg_notify channels: never let them differ.
+  if (channel.length > 63) throw new Error(`schema name too long for an outbox channel: ${schema}`);
+  return channel;
 }

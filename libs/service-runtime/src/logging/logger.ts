@@ -1,28 +1,61 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { currentRequestId } from './request-context';
 
-/**
- * Paths never written to logs. Tokens and API keys travel in headers; configuration and bodies may hold
- * passwords and keys. pino replaces them before serialisation.
- */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["tessera-token"]',
-  'req.headers["x-api-key"]',
-  'req.headers["proxy-authorization"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.secret',
-  '*.token',
-  '*.apiKey',
-  '*.privateKey',
-  '*.DATABASE_URL',
-  '*.KAFKA_SASL_PASSWORD',
+/** Field names whose values never reach a log line, wherever they sit in what is logged. */
+const SECRET_FIELDS = [
+  'password',
+  'secret',
+  'token',
+  'apiKey',
+  'privateKey',
+  'authorization',
+  'cookie',
+  'DATABASE_URL',
+  'KAFKA_SASL_PASSWORD',
+  '"tessera-token"',
+  '"x-api-key"',
+  '"proxy-authorization"',
+  '"set-cookie"',
 ];
 
-export function createLogger(service: string, level: string): Logger {
+/**
+ * pino redaction paths: each secret field at the top level and up to three levels down (pino's `*` stands for
+ * exactly one level, so every depth is listed).
+ */
+export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => {
+  const key = field.startsWith('"') ? `[${field}]` : `.${field}`;
+  return [key.startsWith('.') ? field : key, `*${key}`, `*.*${key}`, `*.*.*${key}`];
+});
+
+interface LoggedError {
+  type: string;
+  message: string;
+  code?: unknown;
+  stack?: string;
+}
+
+/**
+ * Errors are logged by name, message, code and stack only: their other fields (a failed query's parameters,
+ * a client's configuration) may hold secrets.
+ */
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const logged: LoggedError = {
+    type: error.name,
+    message: error.message,
+    ...(code === undefined ? {} : { code }),
+    stack: error.stack,
+  };
+  return logged;
+}
+
+export function createLogger(
+  service: string,
+  level: string,
   // Synchronous writes: a line logged just before a crash or a signal-driven exit is never lost in a buffer.
+  destination: DestinationStream = pino.destination({ dest: 1, sync: true }),
+): Logger {
   return pino(
     {
       level,
@@ -30,11 +63,12 @@ export function createLogger(service: string, level: string): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError, error: serializeError },
       mixin: () => {
         const requestId = currentRequestId();
         return requestId ? { requestId } : {};
       },
     },
-    pino.destination({ dest: 1, sync: true }),
+    destination,
   );
 }

@@ -23,7 +23,12 @@ export function requestLogging(logger: Logger) {
     // Probes and scrapes every few seconds would drown everything else.
     autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url?.startsWith('/health') ?? false) },
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      // The path only: a query string may carry a token or a key.
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url.split('?')[0],
+      }),
     },
   });
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {

@@ -1,0 +1,48 @@
+import { Writable } from 'node:stream';
+import { createLogger } from './logger';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger('test', 'info', stream), lines };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines with level, time, service and message', () => {
+    const { logger, lines } = capture();
+    logger.info({ count: 3 }, 'hello');
+    expect(lines[0]).toMatchObject({ level: 'info', service: 'tessera-test', msg: 'hello', count: 3 });
+    expect(typeof lines[0]?.time).toBe('string');
+  });
+
+  it('redacts secrets at every depth up to four levels, and headers that carry credentials', () => {
+    const { logger, lines } = capture();
+    logger.info(
+      {
+        password: 'p0',
+        config: { DATABASE_URL: 'postgres://u:p1@h/db', KAFKA_SASL_PASSWORD: 'p2' },
+        a: { b: { token: 't3' } },
+        a2: { b: { c: { apiKey: 'k4' } } },
+        req: { headers: { authorization: 'Bearer t5', 'tessera-token': 't6', 'x-api-key': 'k7', accept: 'json' } },
+      },
+      'with secrets',
+    );
+    const text = JSON.stringify(lines[0]);
+    for (const secret of ['p0', 'p1', 'p2', 't3', 'k4', 't5', 't6', 'k7']) expect(text).not.toContain(secret);
+    expect(text).toContain('"accept":"json"');
+    expect(text.match(/\[redacted\]/g)?.length).toBe(8);
+  });
+
+  it('logs errors by name, message, code and stack only', () => {
+    const { logger, lines } = capture();
+    const error = Object.assign(new Error('query failed'), { code: '23505', parameters: ['s3cret-param'] });
+    logger.error({ err: error }, 'boom');
+    expect(lines[0]?.err).toMatchObject({ type: 'Error', message: 'query failed', code: '23505' });
+    expect(JSON.stringify(lines[0])).not.toContain('s3cret-param');
+  });
+});
