@@ -56,15 +56,23 @@ const envFile =
     ? path.join(kafkaRun, 'infra.env')
     : path.join(cacheDir, 'infra.env');
 
-const kafkaPort = intFromEnv('TESSERA_KAFKA_PORT', 9092);
-const controllerPort = intFromEnv('TESSERA_KAFKA_CONTROLLER_PORT', 9093);
-const startTimeoutMs = intFromEnv('TESSERA_KAFKA_START_TIMEOUT_MS', 90_000);
+const kafkaPort = portFromEnv('TESSERA_KAFKA_PORT', 9092);
+const controllerPort = portFromEnv('TESSERA_KAFKA_CONTROLLER_PORT', 9093);
+const startTimeoutMs = positiveIntFromEnv('TESSERA_KAFKA_START_TIMEOUT_MS', 90_000);
 const localPg = hostPortFromEnv('TESSERA_LOCAL_POSTGRES', { host: '127.0.0.1', port: 5432 });
-const embeddedPgPort = intFromEnv('TESSERA_EMBEDDED_POSTGRES_PORT', 54329);
+const embeddedPgPort = portFromEnv('TESSERA_EMBEDDED_POSTGRES_PORT', 54329);
 if (kafkaPort === controllerPort)
   fail(`TESSERA_KAFKA_PORT and TESSERA_KAFKA_CONTROLLER_PORT must differ, both are ${kafkaPort}`);
 
-function intFromEnv(name, fallback) {
+function positiveIntFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) fail(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+function portFromEnv(name, fallback) {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -130,10 +138,23 @@ function isAlive(pid) {
   }
 }
 
-function readPid(file) {
+/**
+ * The pid in `file` if that process is alive and (where /proc exists) really is ours: its command line contains
+ * `marker`. After a reboot a stale pid file may name an unrelated process, which must never be signalled.
+ */
+function readPid(file, marker) {
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (existsSync('/proc/self/cmdline')) {
+    try {
+      if (!readFileSync(cmdline, 'utf8').includes(marker)) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return pid;
 }
 
 function tcpAnswers(host, port, timeoutMs = 1000) {
@@ -323,7 +344,7 @@ async function kafkaUp() {
     return brokers.join(',');
   }
   const brokers = `127.0.0.1:${kafkaPort}`;
-  const running = readPid(kafkaPidFile);
+  const running = readPid(kafkaPidFile, kafkaRun);
   if (await kafkaAnswers([brokers])) {
     say(
       `Kafka: reusing the broker already running at ${brokers}${running ? ` (pid ${running}, log ${shown(kafkaLog)})` : ''}`,
@@ -417,7 +438,7 @@ async function ensureDatabases(serverUrl, names) {
 
 async function startEmbeddedPostgres() {
   mkdirSync(pgDir, { recursive: true });
-  const running = readPid(pgPidFile);
+  const running = readPid(pgPidFile, 'embedded-postgres.mjs');
   if (!running || !(await tcpAnswers('127.0.0.1', embeddedPgPort))) {
     const log = openSync(path.join(pgDir, 'postgres.log'), 'a');
     const child = spawn(
@@ -492,7 +513,7 @@ async function up(kafkaOnly) {
 }
 
 async function down(wipe, kafkaOnly) {
-  const broker = readPid(kafkaPidFile);
+  const broker = readPid(kafkaPidFile, kafkaRun);
   if (broker) {
     await stopProcess(broker, 'Kafka broker');
     say(`Kafka: stopped broker pid ${broker}`);
@@ -504,7 +525,7 @@ async function down(wipe, kafkaOnly) {
     if (wipe) rmSync(kafkaData, { recursive: true, force: true });
     return;
   }
-  const keeper = readPid(pgPidFile);
+  const keeper = readPid(pgPidFile, 'embedded-postgres.mjs');
   if (keeper) {
     await stopProcess(keeper, 'embedded PostgreSQL');
     say('Postgres: stopped the embedded server');
@@ -520,11 +541,16 @@ async function down(wipe, kafkaOnly) {
 async function status() {
   const brokers = process.env.KAFKA_BROKERS || `127.0.0.1:${kafkaPort}`;
   const kafkaUpNow = await kafkaAnswers(brokers.split(','));
-  const pid = readPid(kafkaPidFile);
+  const pid = readPid(kafkaPidFile, kafkaRun);
   say(`Kafka ${brokers}: ${kafkaUpNow ? 'answers' : 'does not answer'}${pid ? ` (our broker, pid ${pid})` : ''}`);
   const jars = existsSync(kafkaLibs) ? readdirSync(kafkaLibs).filter((f) => f.endsWith('.jar')).length : 0;
   say(`Kafka ${kafkaVersion} jars cached: ${jars}`);
-  if (existsSync(envFile)) say(`last settings (${shown(envFile)}):\n${readFileSync(envFile, 'utf8').trim()}`);
+  if (existsSync(envFile)) {
+    const settings = readFileSync(envFile, 'utf8')
+      .trim()
+      .replace(/(:\/\/[^:/@\s]+:)[^@\s]+@/g, '$1***@');
+    say(`last settings (${shown(envFile)}):\n${settings}`);
+  }
   if (!kafkaUpNow) process.exitCode = 1;
 }
 
