@@ -50,6 +50,7 @@ export const outboxConfig = {
   OUTBOX_POLL_INTERVAL_MS: positiveInt(1000, 'an interval in milliseconds'),
   OUTBOX_BATCH_SIZE: positiveInt(200, 'a batch size (positive integer)'),
   OUTBOX_RETENTION_HOURS: positiveInt(24, 'a number of hours'),
+  PROCESSED_EVENT_RETENTION_DAYS: positiveInt(7, 'a number of days'),
 };
 
 /** Cross-field rules every service shares: explicit infrastructure in production, complete SASL settings. */

@@ -4,9 +4,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { type DatabaseServiceConfig, type ServiceConfig } from '@tessera/config';
 import { ALL_TOPICS, EventCatalog, type TopicDefinition } from '@tessera/contracts';
 import { DatabaseConnection, dataSourceOptions, type SchemaContents } from '@tessera/database';
-import { DeadLetterPublisher, MessagingMetrics, OutboxRelay } from '@tessera/messaging';
+import { DeadLetterPublisher, MessagingMetrics, OutboxRelay, PostgresProcessedEvents } from '@tessera/messaging';
 import type { Logger } from 'pino';
 import { DATABASE_PROBE, databaseProviders } from './database/database-providers';
+import { ProcessedEventRetention } from './database/processed-event-retention';
 import { HealthController } from './health/health.controller';
 import { READINESS_PROBES, type ReadinessProbe } from './health/readiness-probe';
 import { KafkaRuntime } from './kafka/kafka-runtime';
@@ -147,9 +148,23 @@ export class ServiceRuntimeModule {
       });
       providers.push({
         provide: ServiceLifecycle,
-        inject: [KafkaRuntime, DatabaseConnection, OutboxRelay],
-        useFactory: (kafka: KafkaRuntime, db: DatabaseConnection, relay: OutboxRelay) =>
-          new ServiceLifecycleHooks(logger, kafka, db, relay),
+        inject: [KafkaRuntime, DatabaseConnection, OutboxRelay, PostgresProcessedEvents],
+        useFactory: (
+          kafka: KafkaRuntime,
+          db: DatabaseConnection,
+          relay: OutboxRelay,
+          processed: PostgresProcessedEvents,
+        ) => {
+          const lifecycle = new ServiceLifecycleHooks(logger, kafka, db, relay);
+          lifecycle.register(
+            new ProcessedEventRetention(
+              processed,
+              config.PROCESSED_EVENT_RETENTION_DAYS,
+              logger.child({ component: 'retention' }),
+            ),
+          );
+          return lifecycle;
+        },
       });
       exported.push(...databaseProviders.map((p) => (typeof p === 'function' ? p : p.provide)), TypeOrmModule);
     } else {

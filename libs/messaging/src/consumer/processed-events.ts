@@ -38,6 +38,19 @@ export class PostgresProcessedEvents implements ProcessedEvents<EntityManager> {
       return 'applied';
     });
   }
+
+  /**
+   * Forgets event ids older than `days`. Redeliveries come within minutes (rebalances, an outbox batch
+   * republished after a crash); a consumer that re-reads a state topic from the beginning re-applies latest-state
+   * events, which handlers of state topics apply idempotently anyway. Returns how many ids were forgotten.
+   */
+  async purgeOlderThan(days: number): Promise<number> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM ${this.table} WHERE processed_at < now() - make_interval(days => $1)`,
+      [days],
+    );
+    return result[1];
+  }
 }
 
 /**
