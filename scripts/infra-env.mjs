@@ -1,6 +1,6 @@
 // Reads the settings `node scripts/infra.mjs up` settled on (<cache>/infra.env; the cache is TESSERA_CACHE_DIR or
-// <repo>/.cache). Shared by the start and migrate scripts; libs/config/src/local-infra-env.ts is its twin for
-// TypeScript (tests, benchmarks).
+// <repo>/.cache). Shared by the start, migrate and bench scripts; test/support/local-infra-env.ts is its twin for
+// the TypeScript tests.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 

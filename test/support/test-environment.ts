@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readLocalInfraEnv } from '@tessera/config';
+import { readLocalInfraEnv } from './local-infra-env';
 
 /**
  * Where the integration and end-to-end tests find the real broker and database: the environment, or the

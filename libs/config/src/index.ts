@@ -1,6 +1,5 @@
 export * from './config-error';
 export * from './fields';
 export * from './load-config';
-export * from './local-infra-env';
 export * from './redact';
 export * from './service-config';

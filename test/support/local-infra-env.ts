@@ -3,8 +3,8 @@ import path from 'node:path';
 
 /**
  * The settings `npm run infra:up` settled on for this machine (<cache>/infra.env, the cache being
- * TESSERA_CACHE_DIR or <repo>/.cache), for tests and benchmarks. Services never read this: they get their
- * environment from whoever starts them. Twin of scripts/infra-env.mjs.
+ * TESSERA_CACHE_DIR or <repo>/.cache), for the tests. Services never read this: they get their environment
+ * from whoever starts them. Twin of scripts/infra-env.mjs.
  */
 export function readLocalInfraEnv(root: string = process.cwd()): Record<string, string> {
   const cache = process.env.TESSERA_CACHE_DIR ? path.resolve(process.env.TESSERA_CACHE_DIR) : path.join(root, '.cache');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readLocalInfraEnv } from './local-infra-env';
+import { readLocalInfraEnv } from '../support/local-infra-env';
 
 describe('readLocalInfraEnv', () => {
   const saved = process.env.TESSERA_CACHE_DIR;
