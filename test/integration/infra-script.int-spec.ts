@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { InfraScript, OccupiedPort, portAnswers } from '../support/infra-script';
+import { InfraScript, isAlive, OccupiedPort, portAnswers } from '../support/infra-script';
 import { repoRoot, testEnvironment } from '../support/test-environment';
 
 // scripts/infra.mjs, run for real as a child process. Each case has a cache directory of its own
@@ -36,15 +36,6 @@ async function occupy(port: number): Promise<OccupiedPort> {
 async function cleanUp(): Promise<void> {
   for (const taken of occupied.splice(0)) await taken.release();
   for (const script of scripts.splice(0)) await script.destroy();
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function describeCluster(brokers: string[]) {

@@ -15,7 +15,7 @@ export interface InfraRun {
 /** Settings that would leak from the test's own environment into the script's and change what it does. */
 const inheritedSettings = /^(KAFKA_BROKERS|DATABASE_URL|TEST_DATABASE_URL|TESSERA_.*)$/;
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
