@@ -54,7 +54,8 @@ const MAX_DEPTH = 64;
 export function parseAxml(bytes: Buffer): AxmlElement {
   const fail = (detail: string): never => refuse('manifest-invalid', `AndroidManifest.xml: ${detail}`);
   if (bytes.length < 8 || bytes.readUInt16LE(0) !== RES_XML_TYPE) fail('not Android binary XML');
-  const documentEnd = Math.min(bytes.readUInt32LE(4), bytes.length);
+  const documentEnd = bytes.readUInt32LE(4);
+  if (documentEnd > bytes.length) fail('truncated document');
   let position = bytes.readUInt16LE(2);
   let strings: string[] = [];
   let resourceIds: number[] = [];
@@ -127,6 +128,8 @@ export function parseAxml(bytes: Buffer): AxmlElement {
     }
     position += size;
   }
+  if (position !== documentEnd) fail('trailing bytes inside the document');
+  if (stack.length > 0) fail('unclosed element');
   const root = roots[0];
   if (!root) return fail('no root element');
   return root;
