@@ -142,6 +142,28 @@ describe('transactional outbox against the real Postgres and Kafka', () => {
     const after = await dataSource.transaction((tx) => appendRevocation(writer, tx, randomUUID(), 'after the kill'));
     await probe.waitFor(() => idsReceived().includes(after.id), 15_000, 'the event after the kill');
     expect(['running', 'failing']).toContain(relay.relay.state);
+    // Reconnecting leaked nothing: one LISTEN session, and the pool is not exhausted.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const listening = await dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`,
+      [relayName],
+    );
+    expect(listening[0]?.n).toBe(1);
+    expect(relay.pool.totalCount).toBeLessThanOrEqual(2);
+  });
+
+  it('a stopped relay survives its old sessions being killed afterwards', async () => {
+    const name = `tessera-test-stopped-${suffix}`;
+    const stopped = relayFor(env.databaseUrl, kafka, schema, 600_000, name);
+    await stopped.relay.start();
+    await stopped.relay.stop();
+    await dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [
+      name,
+    ]);
+    // An error on a client the relay released twice would be an uncaught exception ending this run.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await stopped.close();
+    expect(stopped.relay.state).toBe('stopped');
   });
 
   it('with two relays and concurrent writers, publishes every event once and in commit order per key', async () => {

@@ -54,6 +54,7 @@ export function relayFor(
   );
   return {
     relay,
+    pool,
     async close() {
       await relay.stop();
       await producer.disconnect();

@@ -1,10 +1,11 @@
 import { backoffDelay, sleep, withDeadline } from '@tessera/timing';
 import type { Message, TopicMessages } from 'kafkajs';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { ProducerConnection } from '../kafka/producer-connection';
 import { errorDetails, type MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
 import { quoteIdentifier } from '../quote-identifier';
+import { OutboxListener } from './outbox-listener';
 import { lockKey, outboxChannel, OUTBOX_SHARDS } from './outbox-shard';
 
 export interface OutboxRelayOptions {
@@ -46,9 +47,7 @@ export interface OutboxBacklog {
 export class OutboxRelay {
   private readonly table: string;
   private readonly shardLockNamespace: number;
-  private listener: PoolClient | undefined;
-  private listening: Promise<void> | undefined;
-  private listenFailures = 0;
+  private readonly listener: OutboxListener;
   private timer: NodeJS.Timeout | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
@@ -69,13 +68,24 @@ export class OutboxRelay {
   ) {
     this.table = `${quoteIdentifier(options.schema)}.outbox_event`;
     this.shardLockNamespace = lockKey(`tessera-outbox-shard:${options.schema}`);
+    this.listener = new OutboxListener(
+      pool,
+      outboxChannel(options.schema),
+      logger,
+      () => {
+        this.wake();
+      },
+      () => {
+        this.wake();
+      },
+    );
   }
 
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
     this.state = 'running';
-    await this.listen();
+    await this.listener.start();
     if (this.isStopped()) return; // stop() was called while we connected
     this.schedulePoll(0);
     this.purgeTimer = setInterval(() => void this.purge(), 60_000);
@@ -91,17 +101,8 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.purgeTimer) clearInterval(this.purgeTimer);
-    await withDeadline(Promise.all([this.draining, this.listening]), deadlineMs, undefined);
-    const listener = this.listener;
-    this.listener = undefined;
-    if (listener) {
-      await withDeadline(
-        listener.query(`UNLISTEN "${outboxChannel(this.options.schema)}"`).catch(() => undefined),
-        1000,
-        undefined,
-      );
-      listener.release();
-    }
+    await withDeadline(this.draining ?? Promise.resolve(), deadlineMs, undefined);
+    await this.listener.stop();
     this.state = 'stopped';
   }
 
@@ -137,69 +138,11 @@ export class OutboxRelay {
     return { pending: Number(row?.pending ?? 0), oldestSeconds: row?.oldest ?? 0, maxAttempts: row?.attempts ?? 0 };
   }
 
-  /** One LISTEN connection at a time, however often the poll asks for it while it is missing. */
-  private listen(): Promise<void> {
-    this.listening ??= this.connectListener().finally(() => {
-      this.listening = undefined;
-    });
-    return this.listening;
-  }
-
-  private async connectListener(): Promise<void> {
-    let client: PoolClient | undefined;
-    let released = false;
-    // A client is released once; a broken one is released with its error so the pool discards it.
-    const release = (error?: Error) => {
-      if (released || !client) return;
-      released = true;
-      if (this.listener === client) this.listener = undefined;
-      client.release(error);
-    };
-    try {
-      client = await this.pool.connect();
-      const connected = client;
-      connected.on('notification', () => {
-        this.wake();
-      });
-      connected.on('error', (error) => {
-        this.logger.warn(errorDetails(error), 'outbox relay lost its LISTEN connection; reconnecting');
-        release(error);
-        this.relisten(1);
-      });
-      await connected.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
-      if (this.stopped) {
-        release();
-        return;
-      }
-      this.listener = connected;
-      this.listenFailures = 0;
-    } catch (error) {
-      this.logger.warn(errorDetails(error), 'outbox relay could not LISTEN; polling until it can');
-      release(error instanceof Error ? error : new Error(String(error)));
-      this.relisten(this.listenFailures + 1);
-    }
-  }
-
-  /** Reconnects the LISTEN connection soon (not at the next poll), then drains what committed meanwhile. */
-  private relisten(attempt: number): void {
-    if (this.stopped) return;
-    this.listenFailures = attempt;
-    const timer = setTimeout(
-      () => {
-        void this.listen().then(() => {
-          if (this.listener) this.wake();
-        });
-      },
-      backoffDelay(attempt, 100, 5000),
-    );
-    timer.unref();
-  }
-
   private schedulePoll(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      if (!this.listener) void this.listen();
+      void this.listener.connect();
       this.wake();
       this.schedulePoll(
         this.failures > 0
@@ -212,28 +155,40 @@ export class OutboxRelay {
 
   private async drainLoop(): Promise<void> {
     do {
+      let failure: Error | undefined;
       try {
-        while (!this.stopped && (await this.drainPendingShards()) > 0) {
-          // keep going while rows remain
+        for (;;) {
+          if (this.stopped) break;
+          const pass = await this.drainPendingShards();
+          failure = pass.failure;
+          // Keep going while anything moves; a failing shard must not hold back the healthy ones.
+          if (pass.published === 0) break;
         }
-        if (this.failures > 0) this.logger.info({ schema: this.options.schema }, 'outbox relay is publishing again');
-        this.failures = 0;
-        this.state = this.stopped ? 'stopped' : 'running';
-        this.lastError = undefined;
       } catch (error) {
-        this.failures += 1;
-        this.state = 'failing';
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.metrics?.publishFailures.inc({ schema: this.options.schema });
-        this.logger.warn(
-          { ...errorDetails(error), schema: this.options.schema, consecutiveFailures: this.failures },
-          'outbox relay could not publish; the events stay in the outbox and will be retried',
-        );
-        // The poll timer backs off; a fresh commit still wakes us, which is when Kafka is most likely back.
-        await sleep(Math.min(backoffDelay(this.failures), 1000));
+        failure = error instanceof Error ? error : new Error(String(error));
+      }
+      if (failure) {
+        await this.recordRelayFailure(failure);
         return;
       }
+      if (this.failures > 0) this.logger.info({ schema: this.options.schema }, 'outbox relay is publishing again');
+      this.failures = 0;
+      this.state = this.stopped ? 'stopped' : 'running';
+      this.lastError = undefined;
     } while (this.takeDrainRequest());
+  }
+
+  private async recordRelayFailure(failure: Error): Promise<void> {
+    this.failures += 1;
+    this.state = 'failing';
+    this.lastError = failure.message;
+    this.metrics?.publishFailures.inc({ schema: this.options.schema });
+    this.logger.warn(
+      { ...errorDetails(failure), schema: this.options.schema, consecutiveFailures: this.failures },
+      'outbox relay could not publish; the events stay in the outbox and will be retried',
+    );
+    // The poll timer backs off; a fresh commit still wakes us, which is when Kafka is most likely back.
+    await sleep(Math.min(backoffDelay(this.failures), 1000));
   }
 
   /** True (once) if a wake arrived while draining. */
@@ -244,30 +199,32 @@ export class OutboxRelay {
   }
 
   /**
-   * One pass over the shards that have pending rows; returns how many rows were published. A shard that fails
-   * does not hold back the others; the first failure is rethrown once every shard had its turn.
+   * One pass over the shards that have pending rows: how many rows went out, and the first failure. A shard
+   * that fails does not hold back the others, unless Kafka itself is unreachable, which ends the pass at once
+   * (every shard would wait out the same timeouts).
    */
-  private async drainPendingShards(): Promise<number> {
+  private async drainPendingShards(): Promise<{ published: number; failure?: Error }> {
     const pending = await this.pool.query<{ shard: number }>(
       `SELECT DISTINCT shard FROM ${this.table} WHERE published_at IS NULL`,
     );
-    if (pending.rows.length === 0) return 0;
+    if (pending.rows.length === 0) return { published: 0 };
+    await this.producer.ensureConnected();
     const shards = pending.rows.map((r) => r.shard).sort((a, b) => a - b);
     // Rotate the starting shard so relays that start together spread over different shards.
     this.shardCursor = (this.shardCursor + 1) % OUTBOX_SHARDS;
     const ordered = [...shards.filter((s) => s >= this.shardCursor), ...shards.filter((s) => s < this.shardCursor)];
     let published = 0;
-    let firstFailure: Error | undefined;
+    let failure: Error | undefined;
     for (const shard of ordered) {
       if (this.stopped) break;
       try {
         published += await this.drainShard(shard);
       } catch (error) {
-        firstFailure ??= error instanceof Error ? error : new Error(String(error));
+        failure ??= error instanceof Error ? error : new Error(String(error));
+        if (isKafkaUnreachable(error)) break;
       }
     }
-    if (firstFailure) throw firstFailure;
-    return published;
+    return { published, failure };
   }
 
   private async drainShard(shard: number): Promise<number> {
@@ -361,4 +318,10 @@ export class OutboxRelay {
       this.logger.warn(errorDetails(error), 'outbox purge failed; will try again');
     }
   }
+}
+
+/** kafkajs errors that mean the cluster (not one record or topic) cannot be reached. */
+function isKafkaUnreachable(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : '';
+  return /Connection|RequestTimeout|NumberOfRetriesExceeded|BrokerNotFound|Disconnected/.test(name);
 }
