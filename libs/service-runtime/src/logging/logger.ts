@@ -19,12 +19,13 @@ const SECRET_FIELDS = [
 ];
 
 /**
- * pino redaction paths: each secret field at the top level and up to three levels down (pino's `*` stands for
- * exactly one level, so every depth is listed).
+ * pino redaction paths: each secret field at the top level and one level down, plus request and response
+ * headers. Deeper wildcards (`*.*.x`) make pino's redaction clone whatever sits on the way, and cloning a Buffer or
+ * a URL throws inside the log call: secrets deeper down are kept out of log calls instead.
  */
 export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => {
   const key = field.startsWith('"') ? `[${field}]` : `.${field}`;
-  return [key.startsWith('.') ? field : key, `*${key}`, `*.*${key}`, `*.*.*${key}`];
+  return [key.startsWith('.') ? field : key, `*${key}`, `req.headers${key}`, `res.headers${key}`];
 });
 
 interface LoggedError {
