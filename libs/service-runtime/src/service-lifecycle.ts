@@ -11,7 +11,12 @@ export interface BackgroundWorker {
   stop(): Promise<void>;
   /** False while the worker cannot do its job (crashed, or still catching up): the service is then not ready. */
   isHealthy(): boolean;
+  /** True when the worker has given up and must be stopped and started again (a crashed Kafka consumer). */
+  needsRestart?(): boolean;
 }
+
+/** How often crashed workers are looked for. */
+const WATCH_INTERVAL_MS = 5000;
 
 /** Longest wait for each shutdown step; together they stay within the default SHUTDOWN_TIMEOUT_MS. */
 const STEP_DEADLINE_MS = 2500;
@@ -25,12 +30,14 @@ export class ServiceLifecycle {
   private readonly workers: BackgroundWorker[] = [];
   private readonly started = new Set<BackgroundWorker>();
   private shuttingDown = false;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly logger: Logger,
     private readonly kafka: KafkaRuntime,
     private readonly database?: DatabaseConnection,
     private readonly relay?: OutboxRelay,
+    private readonly watchIntervalMs = WATCH_INTERVAL_MS,
   ) {}
 
   /** Workers start once their dependencies are ready (database migrated when there is one, topics provisioned). */
@@ -47,18 +54,23 @@ export class ServiceLifecycle {
     this.kafka.start();
     this.database?.start();
     void this.startWhenReady();
+    this.watchdog = setInterval(() => {
+      this.restartCrashedWorkers();
+    }, this.watchIntervalMs);
+    this.watchdog.unref();
   }
 
   async shutdown(signal?: string): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.logger.info({ signal }, 'shutting down');
-    for (const worker of [...this.workers].reverse()) {
-      await this.step(worker.name, () => worker.stop());
-    }
+    clearInterval(this.watchdog);
+    // Workers are independent of each other: they stop together, within one step's time.
+    await Promise.all(this.workers.map((worker) => this.step(worker.name, () => worker.stop())));
     if (this.relay) {
       const relay = this.relay;
-      await this.step('outbox relay', () => relay.stop(STEP_DEADLINE_MS));
+      // Leaves time within the step for releasing the LISTEN connection after the batch.
+      await this.step('outbox relay', () => relay.stop(STEP_DEADLINE_MS - 1000));
     }
     await this.step('kafka', () => this.kafka.stop());
     if (this.database) {
@@ -91,6 +103,17 @@ export class ServiceLifecycle {
     await this.relay?.start();
     for (const worker of this.workers) {
       void this.startWorker(worker);
+    }
+  }
+
+  /** A worker that gave up (kafkajs stops retrying a consumer after some errors) is stopped and started again. */
+  private restartCrashedWorkers(): void {
+    if (this.shuttingDown) return;
+    for (const worker of this.workers) {
+      if (!this.started.has(worker) || !worker.needsRestart?.()) continue;
+      this.started.delete(worker);
+      this.logger.warn({ worker: worker.name }, 'worker gave up; restarting it');
+      void this.step(worker.name, () => worker.stop()).then(() => this.startWorker(worker));
     }
   }
 

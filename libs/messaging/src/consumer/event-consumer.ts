@@ -60,6 +60,7 @@ export class EventConsumer<Tx> {
   /** Next offset to handle per "topic:partition", as far as this consumer got. */
   private readonly positions = new Map<string, bigint>();
   private stopping = false;
+  private joinGeneration = 0;
   private running = false;
   /** Set when kafkajs gave up on the consumer: it consumes nothing more until the service restarts. */
   private crashed: string | undefined;
@@ -81,7 +82,8 @@ export class EventConsumer<Tx> {
       this.markCaughtUp = resolve;
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
-      void this.trackCatchUp(event.payload.memberAssignment);
+      this.joinGeneration += 1;
+      void this.trackCatchUp(event.payload.memberAssignment, this.joinGeneration);
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       if (event.payload.restart) return; // kafkajs restarts it by itself
@@ -89,7 +91,7 @@ export class EventConsumer<Tx> {
       this.running = false;
       this.options.logger.error(
         { ...errorDetails(event.payload.error), group: options.groupId },
-        'kafka consumer stopped for good; the service is not ready until it restarts',
+        'kafka consumer stopped; the service is not ready until the consumer is restarted',
       );
     });
   }
@@ -119,10 +121,19 @@ export class EventConsumer<Tx> {
     return this;
   }
 
+  /** True once kafkajs gave up on this consumer: the service lifecycle then stops and starts it again. */
+  needsRestart(): boolean {
+    return this.crashed !== undefined;
+  }
+
   async start(): Promise<void> {
+    this.stopping = false;
+    this.crashed = undefined;
     await this.admin.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.topicsByName.keys()], fromBeginning: this.options.fromBeginning });
+    // stop() called while connecting: do not join the group after all.
+    if (this.isStopping()) return;
     await this.consumer.run({
       autoCommit: true,
       eachMessage: (payload) => this.handleMessage(payload),
@@ -223,29 +234,40 @@ export class EventConsumer<Tx> {
         if (error instanceof PermanentEventError) throw error;
         this.options.metrics?.handlerFailures.inc(labels);
         this.options.logger.warn({ ...errorDetails(error), ...labels, attempt }, 'event handling failed; retrying');
-        await sleep(backoffDelay(attempt));
+        await this.pause(backoffDelay(attempt));
         await heartbeat().catch(() => undefined);
       }
     }
   }
 
   /** Works out the catch-up targets after a (re)join, retrying while the offsets cannot be read. */
-  private async trackCatchUp(assignment: Record<string, number[]>): Promise<void> {
-    for (let attempt = 0; !this.stopping; attempt++) {
+  private async trackCatchUp(assignment: Record<string, number[]>, generation: number): Promise<void> {
+    // A newer join supersedes this one: its assignment is the one that counts.
+    for (let attempt = 0; !this.stopping && generation === this.joinGeneration; attempt++) {
       try {
-        await this.computeCatchUpTargets(assignment);
+        await this.computeCatchUpTargets(assignment, generation);
         return;
       } catch (error) {
         this.options.logger.warn(
           { ...errorDetails(error), attempt },
           'could not read partition offsets to track catch-up',
         );
-        await sleep(backoffDelay(attempt, 250, 5000));
+        await this.pause(backoffDelay(attempt, 250, 5000));
       }
     }
   }
 
-  private async computeCatchUpTargets(assignment: Record<string, number[]>): Promise<void> {
+  private isStopping(): boolean {
+    return this.stopping;
+  }
+
+  /** Sleeps, but wakes early when the consumer is stopping, so stop() is not held up by a backoff. */
+  private async pause(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.stopping && Date.now() < until) await sleep(Math.min(100, until - Date.now()));
+  }
+
+  private async computeCatchUpTargets(assignment: Record<string, number[]>, generation: number): Promise<void> {
     // Built aside and swapped in whole: a partition reaching its target meanwhile must not make an incomplete
     // set of targets look finished.
     const targets = new Map<string, bigint>();
@@ -264,6 +286,7 @@ export class EventConsumer<Tx> {
         if (position < high) targets.set(`${topic}:${partition}`, high);
       }
     }
+    if (generation !== this.joinGeneration) return; // a newer join owns the targets now
     // Messages handled while the offsets were being read count too.
     this.catchUpTargets.clear();
     for (const [id, target] of targets) {
