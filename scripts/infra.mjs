@@ -36,6 +36,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// `infra.mjs status | head -1` closes our stdout early: that is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 // The jars are large and the same for every broker: always kept in the repository's own cache.
 const sharedCacheDir = path.join(root, '.cache');
 const cacheDir = cacheDirFromEnv('TESSERA_CACHE_DIR', sharedCacheDir);
@@ -139,8 +144,9 @@ function isAlive(pid) {
 }
 
 /**
- * The pid in `file` if that process is alive and (where /proc exists) really is ours: its command line contains
- * `marker`. After a reboot a stale pid file may name an unrelated process, which must never be signalled.
+ * The pid in `file` if that process is alive and (where /proc exists) really is ours: one of its command-line
+ * arguments is exactly `marker`. After a reboot a stale pid file may name an unrelated process (or another
+ * checkout's), which must never be signalled.
  */
 function readPid(file, marker) {
   if (!existsSync(file)) return undefined;
@@ -149,7 +155,7 @@ function readPid(file, marker) {
   const cmdline = `/proc/${pid}/cmdline`;
   if (existsSync('/proc/self/cmdline')) {
     try {
-      if (!readFileSync(cmdline, 'utf8').includes(marker)) return undefined;
+      if (!readFileSync(cmdline, 'utf8').split('\0').includes(marker)) return undefined;
     } catch {
       return undefined;
     }
@@ -344,7 +350,7 @@ async function kafkaUp() {
     return brokers.join(',');
   }
   const brokers = `127.0.0.1:${kafkaPort}`;
-  const running = readPid(kafkaPidFile, kafkaRun);
+  const running = readPid(kafkaPidFile, path.join(kafkaRun, 'server.properties'));
   if (await kafkaAnswers([brokers])) {
     say(
       `Kafka: reusing the broker already running at ${brokers}${running ? ` (pid ${running}, log ${shown(kafkaLog)})` : ''}`,
@@ -438,7 +444,7 @@ async function ensureDatabases(serverUrl, names) {
 
 async function startEmbeddedPostgres() {
   mkdirSync(pgDir, { recursive: true });
-  const running = readPid(pgPidFile, 'embedded-postgres.mjs');
+  const running = readPid(pgPidFile, pgDir);
   if (!running || !(await tcpAnswers('127.0.0.1', embeddedPgPort))) {
     const log = openSync(path.join(pgDir, 'postgres.log'), 'a');
     const child = spawn(
@@ -513,7 +519,7 @@ async function up(kafkaOnly) {
 }
 
 async function down(wipe, kafkaOnly) {
-  const broker = readPid(kafkaPidFile, kafkaRun);
+  const broker = readPid(kafkaPidFile, path.join(kafkaRun, 'server.properties'));
   if (broker) {
     await stopProcess(broker, 'Kafka broker');
     say(`Kafka: stopped broker pid ${broker}`);
@@ -525,7 +531,7 @@ async function down(wipe, kafkaOnly) {
     if (wipe) rmSync(kafkaData, { recursive: true, force: true });
     return;
   }
-  const keeper = readPid(pgPidFile, 'embedded-postgres.mjs');
+  const keeper = readPid(pgPidFile, pgDir);
   if (keeper) {
     await stopProcess(keeper, 'embedded PostgreSQL');
     say('Postgres: stopped the embedded server');
@@ -541,7 +547,7 @@ async function down(wipe, kafkaOnly) {
 async function status() {
   const brokers = process.env.KAFKA_BROKERS || `127.0.0.1:${kafkaPort}`;
   const kafkaUpNow = await kafkaAnswers(brokers.split(','));
-  const pid = readPid(kafkaPidFile, kafkaRun);
+  const pid = readPid(kafkaPidFile, path.join(kafkaRun, 'server.properties'));
   say(`Kafka ${brokers}: ${kafkaUpNow ? 'answers' : 'does not answer'}${pid ? ` (our broker, pid ${pid})` : ''}`);
   const jars = existsSync(kafkaLibs) ? readdirSync(kafkaLibs).filter((f) => f.endsWith('.jar')).length : 0;
   say(`Kafka ${kafkaVersion} jars cached: ${jars}`);

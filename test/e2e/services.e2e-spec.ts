@@ -49,8 +49,12 @@ describe('the five services, each as its own process, on the real broker and dat
         `tessera_http_requests_total{method="GET",route="/health/ready",status="200",service="tessera-${service}"}`,
       );
       expect(metrics.body).toContain('tessera_process_cpu_user_seconds_total');
-      if (service !== 'verifier')
+      if (service !== 'verifier') {
+        // Filled on the first scrape, all three from one query.
         expect(metrics.body).toMatch(/^tessera_outbox_pending_events\{service="tessera-[a-z]+"\} 0$/m);
+        expect(metrics.body).toMatch(/^tessera_outbox_oldest_pending_seconds\{service="tessera-[a-z]+"\} 0$/m);
+        expect(metrics.body).toMatch(/^tessera_outbox_max_publish_attempts\{service="tessera-[a-z]+"\} 0$/m);
+      }
 
       // Bodies are size-limited and parsed strictly; errors are 4xx JSON with the request id, never a 500.
       const post = (body: string) =>

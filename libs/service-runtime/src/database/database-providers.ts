@@ -3,7 +3,13 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { EventCatalog } from '@tessera/contracts';
 import type { DatabaseServiceConfig } from '@tessera/config';
 import { DatabaseConnection } from '@tessera/database';
-import { MessagingMetrics, OutboxRelay, OutboxWriter, PostgresProcessedEvents } from '@tessera/messaging';
+import {
+  MessagingMetrics,
+  type OutboxBacklog,
+  OutboxRelay,
+  OutboxWriter,
+  PostgresProcessedEvents,
+} from '@tessera/messaging';
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -51,30 +57,42 @@ export const databaseProviders: Provider[] = [
         logger.child({ component: 'outbox-relay' }),
         metrics,
       );
-      // One query per scrape fills all three: the first gauge's collect runs before the others are read.
-      const oldest = new Gauge({
-        name: 'tessera_outbox_oldest_pending_seconds',
-        help: 'Age of the oldest event waiting in the outbox (0 when none waits)',
-        registers: [],
-      });
-      const attempts = new Gauge({
-        name: 'tessera_outbox_max_publish_attempts',
-        help: 'Most publish attempts of any waiting event: one that keeps failing stands out',
-        registers: [],
-      });
-      new Gauge({
-        name: 'tessera_outbox_pending_events',
-        help: 'Events committed to the outbox and not yet published to Kafka (grows while Kafka is away)',
-        registers: [registry.registry],
-        async collect() {
-          const backlog = db.isMigrated ? await relay.backlog().catch(() => undefined) : undefined;
-          this.set(backlog?.pending ?? Number.NaN);
-          oldest.set(backlog?.oldestSeconds ?? Number.NaN);
-          attempts.set(backlog?.maxAttempts ?? Number.NaN);
-        },
-      });
-      registry.registry.registerMetric(oldest);
-      registry.registry.registerMetric(attempts);
+      // prom-client collects metrics concurrently: the three gauges share one backlog query per scrape.
+      let shared: { at: number; backlog: Promise<OutboxBacklog | undefined> } | undefined;
+      const backlogForScrape = () => {
+        if (!shared || Date.now() - shared.at > 1000) {
+          shared = {
+            at: Date.now(),
+            backlog: db.isMigrated ? relay.backlog().catch(() => undefined) : Promise.resolve(undefined),
+          };
+        }
+        return shared.backlog;
+      };
+      const gauge = (name: string, help: string, read: (backlog: OutboxBacklog) => number) =>
+        new Gauge({
+          name,
+          help,
+          registers: [registry.registry],
+          async collect() {
+            const backlog = await backlogForScrape();
+            this.set(backlog ? read(backlog) : Number.NaN);
+          },
+        });
+      gauge(
+        'tessera_outbox_pending_events',
+        'Events committed to the outbox and not yet published to Kafka (grows while Kafka is away)',
+        (b) => b.pending,
+      );
+      gauge(
+        'tessera_outbox_oldest_pending_seconds',
+        'Age of the oldest event waiting in the outbox (0 when none waits)',
+        (b) => b.oldestSeconds,
+      );
+      gauge(
+        'tessera_outbox_max_publish_attempts',
+        'Most publish attempts of any waiting event: one that keeps failing stands out',
+        (b) => b.maxAttempts,
+      );
       return relay;
     },
   },

@@ -87,16 +87,18 @@ export class KafkaRuntime {
       try {
         await this.admin.connect();
         await provisioner.provision(this.topics);
+        this.provisioningProblem = undefined;
         this.provisioned = true;
         await this.producer.ensureConnected();
         this.logger.info({ brokers: this.settings.brokers, topics: this.topics.length }, 'kafka ready');
         return;
       } catch (error) {
         if (error instanceof TopicRegistryConflict) {
-          // Retrying cannot help: an operator must act. Readiness stays down and says why.
+          // Only an operator can resolve it; readiness stays down and says why, and we look again each minute.
           this.provisioningProblem = error.message;
           this.logger.error(errorDetails(error), 'kafka topics conflict with the topic registry');
-          return;
+          await sleep(60_000);
+          continue;
         }
         const delay = backoffDelay(attempt, 250, 5000);
         this.logger.warn({ ...errorDetails(error), attempt, retryInMs: delay }, 'kafka not reachable yet; retrying');
