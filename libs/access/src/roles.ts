@@ -1,0 +1,63 @@
+/** `admin`: everything in its tenant. `developer`: its own team's apps and registrations, read-only elsewhere. */
+export const ROLES = ['admin', 'developer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, as established from an API key. */
+export interface Principal {
+  tenantId: string;
+  keyId: string;
+  role: Role;
+  /** null for tenant-wide (admin) keys. */
+  teamId: string | null;
+}
+
+/** What an endpoint does; each is granted to roles below. */
+export type Permission =
+  | 'tenant:read'
+  | 'tenant:write'
+  | 'team:read'
+  | 'team:write'
+  | 'key:manage'
+  | 'audit:read'
+  | 'app:write'
+  | 'policy:write'
+  | 'revocation:write';
+
+const GRANTS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set<Permission>([
+    'tenant:read',
+    'tenant:write',
+    'team:read',
+    'team:write',
+    'key:manage',
+    'audit:read',
+    'app:write',
+    'policy:write',
+    'revocation:write',
+  ]),
+  developer: new Set<Permission>(['tenant:read', 'team:read', 'app:write']),
+};
+
+export function can(principal: Pick<Principal, 'role'>, permission: Permission): boolean {
+  return GRANTS[principal.role].has(permission);
+}
+
+/**
+ * Whether the principal may see a team: admins see every team of their tenant, developers only their own.
+ * Tenant scoping is the query's job (another tenant's team is never found); this is the rule within a tenant.
+ */
+export function canSeeTeam(principal: Principal, teamId: string): boolean {
+  return principal.role === 'admin' || principal.teamId === teamId;
+}
+
+/** Whether the principal may change apps and registrations owned by `teamId`. */
+export function canWriteTeamResources(principal: Principal, teamId: string): boolean {
+  return principal.role === 'admin' || principal.teamId === teamId;
+}
+
+/** Key shape rules: admin keys are tenant-wide (no team), developer keys belong to a team. */
+export function keyScopeProblem(role: Role, teamId: string | null | undefined): string | undefined {
+  if (role === 'developer' && !teamId) return 'a developer key belongs to a team: give teamId';
+  if (role === 'admin' && teamId) return 'an admin key is tenant-wide: leave teamId out';
+  return undefined;
+}
