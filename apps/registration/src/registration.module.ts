@@ -1,6 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
+import { AuditController, KeysController, TeamsController, TenantsController } from './access/admin.controllers';
+import { AdminService } from './access/admin.service';
+import { ApiKeyGuard } from './access/api-key.guard';
 import { registrationSchema } from './migrations';
 import type { RegistrationConfig } from './registration.config';
 
@@ -18,6 +21,8 @@ export class RegistrationModule {
           database: registrationSchema,
         }),
       ],
+      controllers: [TenantsController, TeamsController, KeysController, AuditController],
+      providers: [AdminService, ApiKeyGuard],
     };
   }
 }

@@ -1,0 +1,75 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { OutboxWriter } from '@tessera/messaging';
+import { createLogger, createServiceApp } from '@tessera/service-runtime';
+import { DataSource } from 'typeorm';
+import { bootstrapTenant, type BootstrappedTenant } from '../../apps/registration/src/access/bootstrap';
+import { registrationConfigSchema } from '../../apps/registration/src/registration.config';
+import { registrationService } from '../../apps/registration/src/registration.service-definition';
+import { eventually } from './eventually';
+import type { TestEnvironment } from './test-environment';
+
+/** The registration service in this process, on a schema and topic prefix of its own, listening on a free port. */
+export class RegistrationApp {
+  private constructor(
+    readonly app: NestExpressApplication,
+    readonly url: string,
+    readonly schema: string,
+    private readonly databaseUrl: string,
+  ) {}
+
+  static async start(env: TestEnvironment, schema: string, topicPrefix: string): Promise<RegistrationApp> {
+    const config = registrationConfigSchema.parse({
+      KAFKA_BROKERS: env.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      DATABASE_URL: env.databaseUrl,
+      DATABASE_SCHEMA: schema,
+      DATABASE_POOL_MAX: '4',
+      OUTBOX_POLL_INTERVAL_MS: '250',
+      LOG_LEVEL: 'silent',
+    });
+    const app = await createServiceApp(registrationService, config, createLogger('registration', 'silent'));
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    const started = new RegistrationApp(app, `http://127.0.0.1:${address.port}`, schema, env.databaseUrl);
+    await eventually(
+      async () => (await fetch(`${started.url}/health/ready`)).status === 200,
+      'the registration service to be ready',
+      60_000,
+    );
+    return started;
+  }
+
+  get dataSource(): DataSource {
+    return this.app.get(DataSource);
+  }
+
+  bootstrap(tenantId: string, name?: string): Promise<BootstrappedTenant> {
+    return bootstrapTenant(this.dataSource, this.app.get(OutboxWriter), this.schema, { id: tenantId, name });
+  }
+
+  /** One request to the admin API; the body is JSON when there is one. */
+  async call(
+    method: string,
+    path: string,
+    options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined || options.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = options.rawBody ?? JSON.stringify(options.body);
+    }
+    const response = await fetch(`${this.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    const admin = new DataSource({ type: 'postgres', url: this.databaseUrl });
+    await admin.initialize();
+    await admin.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
+    await admin.destroy();
+  }
+}
