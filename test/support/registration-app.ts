@@ -17,7 +17,12 @@ export class RegistrationApp {
     private readonly databaseUrl: string,
   ) {}
 
-  static async start(env: TestEnvironment, schema: string, topicPrefix: string): Promise<RegistrationApp> {
+  static async start(
+    env: TestEnvironment,
+    schema: string,
+    topicPrefix: string,
+    settings: Record<string, string> = {},
+  ): Promise<RegistrationApp> {
     const config = registrationConfigSchema.parse({
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: topicPrefix,
@@ -26,6 +31,7 @@ export class RegistrationApp {
       DATABASE_POOL_MAX: '4',
       OUTBOX_POLL_INTERVAL_MS: '250',
       LOG_LEVEL: 'silent',
+      ...settings,
     });
     const app = await createServiceApp(registrationService, config, createLogger('registration', 'silent'));
     await app.listen(0, '127.0.0.1');
@@ -65,8 +71,9 @@ export class RegistrationApp {
     return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
-  async stop(): Promise<void> {
+  async stop(dropSchema = true): Promise<void> {
     await this.app.close();
+    if (!dropSchema) return;
     const admin = new DataSource({ type: 'postgres', url: this.databaseUrl });
     await admin.initialize();
     await admin.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);

@@ -1,8 +1,23 @@
 import { databaseServiceShape } from '@tessera/config';
 import { z } from 'zod';
 
-export const registrationConfigSchema = z.object({
-  ...databaseServiceShape(3001, 'registration'),
-});
+export const registrationConfigSchema = z
+  .object({
+    ...databaseServiceShape(3001, 'registration'),
+    /** With TESSERA_BOOTSTRAP_ADMIN_KEY: the tenant that key is installed for, at startup, if it has no key yet. */
+    TESSERA_BOOTSTRAP_TENANT: z
+      .string()
+      .regex(/^[a-z0-9-]{1,63}$/, 'expected a tenant id: 1-63 of a-z, 0-9 and -')
+      .optional(),
+    /** An admin key chosen by the operator (tsk_<16 hex>_<43 base64url>); stored as a hash, never logged. */
+    TESSERA_BOOTSTRAP_ADMIN_KEY: z
+      .string()
+      .regex(/^tsk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/, 'expected an API key tsk_<16 hex>_<43 base64url characters>')
+      .optional(),
+  })
+  .refine((c) => (c.TESSERA_BOOTSTRAP_TENANT === undefined) === (c.TESSERA_BOOTSTRAP_ADMIN_KEY === undefined), {
+    path: ['TESSERA_BOOTSTRAP_ADMIN_KEY'],
+    error: 'TESSERA_BOOTSTRAP_TENANT and TESSERA_BOOTSTRAP_ADMIN_KEY go together',
+  });
 
 export type RegistrationConfig = z.output<typeof registrationConfigSchema>;

@@ -1,9 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ServiceRuntimeModule } from '@tessera/service-runtime';
+import { OutboxWriter } from '@tessera/messaging';
+import { DataSource } from 'typeorm';
+import { ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
 import { AuditController, KeysController, TeamsController, TenantsController } from './access/admin.controllers';
 import { AdminService } from './access/admin.service';
 import { ApiKeyGuard } from './access/api-key.guard';
+import { BootstrapKeyWorker } from './access/bootstrap-key.worker';
 import { registrationSchema } from './migrations';
 import type { RegistrationConfig } from './registration.config';
 
@@ -22,7 +25,29 @@ export class RegistrationModule {
         }),
       ],
       controllers: [TenantsController, TeamsController, KeysController, AuditController],
-      providers: [AdminService, ApiKeyGuard],
+      providers: [
+        AdminService,
+        ApiKeyGuard,
+        {
+          provide: BootstrapKeyWorker,
+          inject: [ServiceLifecycle, DataSource, OutboxWriter],
+          useFactory: (lifecycle: ServiceLifecycle, dataSource: DataSource, outbox: OutboxWriter) => {
+            const tenant = config.TESSERA_BOOTSTRAP_TENANT;
+            const key = config.TESSERA_BOOTSTRAP_ADMIN_KEY;
+            if (!tenant || !key) return undefined;
+            const worker = new BootstrapKeyWorker(
+              dataSource,
+              outbox,
+              config.DATABASE_SCHEMA,
+              tenant,
+              key,
+              logger.child({ component: 'bootstrap' }),
+            );
+            lifecycle.register(worker);
+            return worker;
+          },
+        },
+      ],
     };
   }
 }

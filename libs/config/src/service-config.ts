@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { boolean, brokerList, identifier, logLevel, port, positiveInt, postgresUrl } from './fields';
 
 /** Variables whose values are never echoed back in errors or logs. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'KAFKA_SASL_PASSWORD']);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'KAFKA_SASL_PASSWORD',
+  'TESSERA_BOOTSTRAP_ADMIN_KEY',
+]);
 
 export const httpConfig = (defaultPort: number) => ({
   NODE_ENV: z

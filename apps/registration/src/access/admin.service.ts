@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { canSeeTeam, generateApiKey, keyScopeProblem, type Principal, type Role } from '@tessera/access';
+import {
+  canSeeTeam,
+  type GeneratedApiKey,
+  generateApiKey,
+  keyScopeProblem,
+  type Principal,
+  type Role,
+} from '@tessera/access';
 import { TeamUpsertedV1, TenantUpsertedV1, Topics } from '@tessera/contracts';
 import type { DatabaseServiceConfig } from '@tessera/config';
 import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
@@ -54,8 +61,8 @@ export async function insertApiKey(
   tx: EntityManager,
   schema: string,
   key: { tenantId: string; teamId: string | null; role: Role; name: string; expiresAt: Date | null },
+  generated: GeneratedApiKey = generateApiKey(),
 ): Promise<{ view: ApiKeyView; secret: string }> {
-  const generated = generateApiKey();
   const rows = await tx.query<ApiKeyView[]>(
     `INSERT INTO ${quoteIdentifier(schema)}.api_key (id, tenant_id, team_id, role, name, secret_hash, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${KEY_COLUMNS}`,

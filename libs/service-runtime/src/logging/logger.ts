@@ -12,6 +12,7 @@ const SECRET_FIELDS = [
   'cookie',
   'DATABASE_URL',
   'KAFKA_SASL_PASSWORD',
+  'TESSERA_BOOTSTRAP_ADMIN_KEY',
   '"tessera-token"',
   '"x-api-key"',
   '"proxy-authorization"',
