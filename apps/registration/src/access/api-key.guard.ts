@@ -4,6 +4,7 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -17,6 +18,7 @@ import {
   secretMatches,
 } from '@tessera/access';
 import type { DatabaseServiceConfig } from '@tessera/config';
+import { DatabaseConnection } from '@tessera/database';
 import { quoteIdentifier } from '@tessera/messaging';
 import { SERVICE_CONFIG } from '@tessera/service-runtime';
 import { DataSource } from 'typeorm';
@@ -49,6 +51,7 @@ export class ApiKeyGuard implements CanActivate {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(DatabaseConnection) private readonly database: DatabaseConnection,
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
   ) {
@@ -57,6 +60,9 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // The service listens before Postgres is connected and migrated (see /health/ready): say so, not 500.
+    if (!this.database.isMigrated)
+      throw new ServiceUnavailableException('the database is not ready yet; retry shortly');
     const principal = await this.authenticate(request.headers.authorization);
     if (!principal) throw new UnauthorizedException('a valid API key is required: Authorization: Bearer tsk_...');
     request.principal = principal;
