@@ -1,6 +1,6 @@
 import { BufferApkSource, FileApkSource, type ApkSource } from './apk-source';
 import { computeChunkedDigests, type ContentDigestAlgorithm } from './chunked-digest';
-import { readManifestIdentity } from './android-manifest';
+import { type ManifestIdentity, readManifestIdentity } from './android-manifest';
 import { ApkRefusal, refuse, type ApkRefusalCode } from './refusal';
 import { readApkSigningBlock, V2_BLOCK_ID, V3_BLOCK_ID, type ApkSigningBlock } from './signing-block';
 import { hasV1Signature, verifyV1 } from './v1-verifier';
@@ -19,19 +19,9 @@ export interface SignatureSchemes {
   v3: boolean;
 }
 
-export interface ApkIdentity {
+/** The manifest's identity of the build, and who signed it. */
+export interface ApkIdentity extends ManifestIdentity {
   ok: true;
-  packageName: string;
-  /** android:versionCode (0 when absent, as Android treats it). */
-  versionCode: number;
-  versionCodeMajor: number;
-  /** (versionCodeMajor << 32) | versionCode: what Android compares for upgrades. */
-  longVersionCode: bigint;
-  versionName: string | null;
-  /** As declared; null when absent (Android then assumes 1). */
-  minSdkVersion: number | null;
-  /** As declared; null when absent (Android then assumes minSdkVersion). */
-  targetSdkVersion: number | null;
   /** Lowercase hex SHA-256 of each signer's DER certificate; with v3, the current v3 signer only. */
   signerCertSha256: string[];
   /** v3 proof-of-rotation lineage, oldest first; null without one. */
