@@ -64,18 +64,19 @@ describe('API keys', () => {
 });
 
 describe('roles', () => {
+  const ADMINISTRATION = [
+    'tenant:write',
+    'team:write',
+    'key:manage',
+    'audit:read',
+    'policy:write',
+    'revocation:write',
+  ] as const;
   const admin: Principal = { tenantId: 't', keyId: 'k1', role: 'admin', teamId: null };
   const dev: Principal = { tenantId: 't', keyId: 'k2', role: 'developer', teamId: 'team-a' };
 
   it('give admins everything in their tenant', () => {
-    for (const p of [
-      'tenant:write',
-      'team:write',
-      'key:manage',
-      'audit:read',
-      'policy:write',
-      'revocation:write',
-    ] as const) {
+    for (const p of ADMINISTRATION) {
       expect(can(admin, p)).toBe(true);
     }
     expect(canSeeTeam(admin, 'team-b')).toBe(true);
@@ -86,14 +87,7 @@ describe('roles', () => {
     expect(can(dev, 'tenant:read')).toBe(true);
     expect(can(dev, 'team:read')).toBe(true);
     expect(can(dev, 'app:write')).toBe(true);
-    for (const p of [
-      'tenant:write',
-      'team:write',
-      'key:manage',
-      'audit:read',
-      'policy:write',
-      'revocation:write',
-    ] as const) {
+    for (const p of ADMINISTRATION) {
       expect(can(dev, p)).toBe(false);
     }
     expect(canSeeTeam(dev, 'team-a')).toBe(true);
