@@ -3,10 +3,16 @@ import { OutboxWriter } from '@tessera/messaging';
 import { DataSource } from 'typeorm';
 import { ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
-import { AuditController, KeysController, TeamsController, TenantsController } from './access/admin.controllers';
-import { AdminService } from './access/admin.service';
 import { ApiKeyGuard } from './access/api-key.guard';
 import { BootstrapKeyWorker } from './access/bootstrap-key.worker';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { TeamsController } from './teams/teams.controller';
+import { TeamsService } from './teams/teams.service';
+import { TenantsController } from './tenants/tenants.controller';
+import { TenantsService } from './tenants/tenants.service';
 import { registrationSchema } from './migrations';
 import type { RegistrationConfig } from './registration.config';
 
@@ -24,9 +30,12 @@ export class RegistrationModule {
           database: registrationSchema,
         }),
       ],
-      controllers: [TenantsController, TeamsController, KeysController, AuditController],
+      controllers: [TenantsController, TeamsController, ApiKeysController, AuditController],
       providers: [
-        AdminService,
+        TenantsService,
+        TeamsService,
+        ApiKeysService,
+        AuditService,
         ApiKeyGuard,
         {
           provide: BootstrapKeyWorker,

@@ -86,7 +86,10 @@ describe('roles', () => {
   it('give developers their own team, read-only elsewhere, and no administration', () => {
     expect(can(dev, 'tenant:read')).toBe(true);
     expect(can(dev, 'team:read')).toBe(true);
+    expect(can(dev, 'app:read')).toBe(true);
     expect(can(dev, 'app:write')).toBe(true);
+    expect(can(dev, 'policy:read')).toBe(true);
+    expect(can(dev, 'revocation:read')).toBe(true);
     for (const p of ADMINISTRATION) {
       expect(can(dev, p)).toBe(false);
     }

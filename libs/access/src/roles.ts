@@ -1,4 +1,7 @@
-/** `admin`: everything in its tenant. `developer`: its own team's apps and registrations, read-only elsewhere. */
+/**
+ * `admin`: everything in its tenant. `developer`: its own team's apps, registrations and secure strings; read-only
+ * for the tenant's policies and revocations; never another team's apps.
+ */
 export const ROLES = ['admin', 'developer'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -19,8 +22,11 @@ export type Permission =
   | 'team:write'
   | 'key:manage'
   | 'audit:read'
+  | 'app:read'
   | 'app:write'
+  | 'policy:read'
   | 'policy:write'
+  | 'revocation:read'
   | 'revocation:write';
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
@@ -31,11 +37,23 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'team:write',
     'key:manage',
     'audit:read',
+    'app:read',
     'app:write',
+    'policy:read',
     'policy:write',
+    'revocation:read',
     'revocation:write',
   ]),
-  developer: new Set<Permission>(['tenant:read', 'team:read', 'app:write']),
+  // Developers change their own team's apps, registrations and secure strings (canWriteTeamResources), and read
+  // the tenant's policies and revocations that apply to them; policy assignment and overrides are admin work.
+  developer: new Set<Permission>([
+    'tenant:read',
+    'team:read',
+    'app:read',
+    'app:write',
+    'policy:read',
+    'revocation:read',
+  ]),
 };
 
 export function can(principal: Pick<Principal, 'role'>, permission: Permission): boolean {

@@ -2,4 +2,5 @@ export * from './envelope';
 export * from './event-catalog';
 export * from './event-definition';
 export * from './events';
+export * from './identifiers';
 export * from './topics';

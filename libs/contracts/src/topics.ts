@@ -25,7 +25,7 @@ export const Topics = {
     cleanupPolicy: 'compact',
     partitions: 6,
     key: '<tenant>/<entity kind>/<entity id>',
-    description: 'tenants, apps and registrations (app builds), as their latest state',
+    description: 'tenants, teams, apps, registrations (app builds) and secure strings, as their latest state',
   },
   policies: {
     name: 'tessera.policies.v1',

@@ -3,8 +3,9 @@ import { hashSecret, parseApiKey } from '@tessera/access';
 import { TenantIdSchema, TenantUpsertedV1 } from '@tessera/contracts';
 import { type OutboxWriter, quoteIdentifier } from '@tessera/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, insertApiKey, recordAudit } from './admin.service';
-import { keySummary } from './records';
+import { insertApiKey } from '../api-keys/insert-api-key';
+import { keySummary } from '../api-keys/api-key.view';
+import { type Actor, recordAudit } from '../audit/audit-log';
 
 export interface BootstrappedTenant {
   tenantId: string;

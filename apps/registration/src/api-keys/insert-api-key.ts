@@ -1,0 +1,21 @@
+import { type GeneratedApiKey, generateApiKey, type Role } from '@tessera/access';
+import { quoteIdentifier } from '@tessera/messaging';
+import type { EntityManager } from 'typeorm';
+import { KEY_COLUMNS, type ApiKeyView } from './api-key.view';
+
+/** Inserts an API key (hash only) and returns its view plus the key string, which is never stored. */
+export async function insertApiKey(
+  tx: EntityManager,
+  schema: string,
+  key: { tenantId: string; teamId: string | null; role: Role; name: string; expiresAt: Date | null },
+  generated: GeneratedApiKey = generateApiKey(),
+): Promise<{ view: ApiKeyView; secret: string }> {
+  const rows = await tx.query<ApiKeyView[]>(
+    `INSERT INTO ${quoteIdentifier(schema)}.api_key (id, tenant_id, team_id, role, name, secret_hash, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${KEY_COLUMNS}`,
+    [generated.id, key.tenantId, key.teamId, key.role, key.name, generated.hash, key.expiresAt],
+  );
+  const view = rows[0];
+  if (!view) throw new Error('the key insert returned no row');
+  return { view, secret: generated.key };
+}

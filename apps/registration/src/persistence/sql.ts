@@ -1,0 +1,19 @@
+import type { Page } from './page';
+
+/** The first row an INSERT/UPDATE ... RETURNING gave back (TypeORM answers UPDATE with [rows, count]). */
+export function returned<T>(result: T[] | [T[], number]): T {
+  const rows = Array.isArray(result[0]) ? result[0] : (result as T[]);
+  const row = rows[0];
+  if (row === undefined) throw new Error('the statement returned no row');
+  return row;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '23505';
+}
+
+/** A page from `limit + 1` rows ordered by id: the extra row only says that there is a next page. */
+export function pageOf<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
+}
