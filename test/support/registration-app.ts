@@ -71,6 +71,26 @@ export class RegistrationApp {
     return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
+  /** A team of the key's tenant with one developer key, made through the API as an admin would. */
+  async teamWithDeveloper(adminKey: string, name: string): Promise<{ teamId: string; developerKey: string }> {
+    const team = await this.call('POST', '/v1/teams', { key: adminKey, body: { name } });
+    if (team.status !== 201) throw new Error(`creating team ${name}: ${team.status} ${JSON.stringify(team.body)}`);
+    const key = await this.call('POST', '/v1/keys', {
+      key: adminKey,
+      body: { name: `${name} developer`, role: 'developer', teamId: team.body.id },
+    });
+    if (key.status !== 201) throw new Error(`creating a developer key: ${key.status} ${JSON.stringify(key.body)}`);
+    return { teamId: team.body.id as string, developerKey: key.body.key as string };
+  }
+
+  /** Rows of one of the service's tables, for checks that a refused request wrote nothing. */
+  async count(table: string): Promise<number> {
+    const rows = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM "${this.schema}"."${table}"`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async stop(dropSchema = true): Promise<void> {
     await this.app.close();
     if (!dropSchema) return;

@@ -1,9 +1,11 @@
-import { databaseServiceShape } from '@tessera/config';
+import { databaseServiceShape, positiveInt } from '@tessera/config';
 import { z } from 'zod';
 
 export const registrationConfigSchema = z
   .object({
     ...databaseServiceShape(3001, 'registration'),
+    /** How often expired registrations, device overrides and revocations get their tombstone and audit entry. */
+    EXPIRY_SWEEP_INTERVAL_MS: positiveInt(5000, 'an interval in milliseconds'),
     /** With TESSERA_BOOTSTRAP_ADMIN_KEY: the tenant that key is installed for, at startup, if it has no key yet. */
     TESSERA_BOOTSTRAP_TENANT: z
       .string()

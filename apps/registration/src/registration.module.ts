@@ -1,14 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OutboxWriter } from '@tessera/messaging';
 import { DataSource } from 'typeorm';
-import { ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
+import { MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
 import { ApiKeyGuard } from './access/api-key.guard';
 import { BootstrapKeyWorker } from './access/bootstrap-key.worker';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { AppsController } from './apps/apps.controller';
+import { AppsService } from './apps/apps.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
+import { EXPIRING_ENTITIES, type ExpiringEntity } from './expiry/expiring-entity';
+import { ExpirySweeperWorker } from './expiry/expiry-sweeper.worker';
 import { TeamsController } from './teams/teams.controller';
 import { TeamsService } from './teams/teams.service';
 import { TenantsController } from './tenants/tenants.controller';
@@ -30,13 +34,30 @@ export class RegistrationModule {
           database: registrationSchema,
         }),
       ],
-      controllers: [TenantsController, TeamsController, ApiKeysController, AuditController],
+      controllers: [TenantsController, TeamsController, ApiKeysController, AppsController, AuditController],
       providers: [
         TenantsService,
         TeamsService,
         ApiKeysService,
+        AppsService,
         AuditService,
         ApiKeyGuard,
+        // Each area whose rows can expire adds its ExpiringEntity here.
+        { provide: EXPIRING_ENTITIES, inject: [], useFactory: (...entities: ExpiringEntity[]) => entities },
+        {
+          provide: ExpirySweeperWorker,
+          inject: [ServiceLifecycle, EXPIRING_ENTITIES, MetricsRegistry],
+          useFactory: (lifecycle: ServiceLifecycle, entities: ExpiringEntity[], metrics: MetricsRegistry) => {
+            const worker = new ExpirySweeperWorker(
+              entities,
+              config.EXPIRY_SWEEP_INTERVAL_MS,
+              logger.child({ component: 'expiry-sweeper' }),
+              metrics.registry,
+            );
+            lifecycle.register(worker);
+            return worker;
+          },
+        },
         {
           provide: BootstrapKeyWorker,
           inject: [ServiceLifecycle, DataSource, OutboxWriter],

@@ -1,11 +1,5 @@
-import { quoteIdentifier } from '@tessera/messaging';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-function schemaOf(queryRunner: QueryRunner): string {
-  const schema = (queryRunner.dataSource.options as { schema?: string }).schema;
-  if (!schema) throw new Error('the registration tables need the DataSource to name its schema');
-  return quoteIdentifier(schema);
-}
+import { schemaOf } from './schema-of';
 
 /** Tenants, teams, API keys (hashes only) and the audit log of admin actions. */
 export class AccessTables1795400000000 implements MigrationInterface {

@@ -17,3 +17,8 @@ export function pageOf<T extends { id: string }>(rows: T[], limit: number): Page
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
 }
+
+/** A row still referenced by another (a foreign key refused the delete). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '23503';
+}

@@ -8,7 +8,7 @@ import { SERVICE_CONFIG } from '@tessera/service-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit-log';
 import type { Page } from '../persistence/page';
-import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
+import { isForeignKeyViolation, isUniqueViolation, pageOf, returned } from '../persistence/sql';
 import { TEAM_COLUMNS, type TeamView } from './team.view';
 
 /** Teams of the caller's tenant. Every change writes its audit entry and its event in one transaction. */
@@ -112,7 +112,12 @@ export class TeamsService {
         throw new ConflictException('the team still has API keys that are not revoked: revoke them first');
       }
       await tx.query(`DELETE FROM ${this.s}.api_key WHERE team_id = $1`, [teamId]);
-      await tx.query(`DELETE FROM ${this.s}.team WHERE tenant_id = $1 AND id = $2`, [principal.tenantId, teamId]);
+      try {
+        await tx.query(`DELETE FROM ${this.s}.team WHERE tenant_id = $1 AND id = $2`, [principal.tenantId, teamId]);
+      } catch (error) {
+        if (!isForeignKeyViolation(error)) throw error;
+        throw new ConflictException('the team still owns apps: delete them first');
+      }
       await this.outbox.appendTombstone(
         tx,
         Topics.registry,
