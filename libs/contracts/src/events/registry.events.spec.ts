@@ -1,6 +1,6 @@
 import { EventCatalog } from '../event-catalog';
 import type { EventDefinition } from '../event-definition';
-import { Topics } from '../topics';
+import { type TopicDefinition, Topics } from '../topics';
 import { AppUpsertedV1 } from './app.events';
 import { ALL_EVENTS } from './index';
 import { DeviceOverrideUpsertedV1, PolicyUpsertedV1, type PolicyRules } from './policy.events';
@@ -103,12 +103,12 @@ describe.each([
     override,
     `acme/device-override/${override.overrideId}`,
   ],
-] as const)('%s v1', (type, definition, topic, data, key) => {
+] as [string, EventDefinition, TopicDefinition, unknown, string][])('%s v1', (type, definition, topic, data, key) => {
   it('is listed, goes to its compacted topic, is keyed by entity and round-trips through the catalog', () => {
     expect(ALL_EVENTS).toContain(definition);
     expect(definition.topic).toBe(topic);
     expect(topic.cleanupPolicy).toBe('compact');
-    const envelope = catalog.build(definition as EventDefinition, { tenant: 'acme', producer: 'registration', data });
+    const envelope = catalog.build(definition, { tenant: 'acme', producer: 'registration', data });
     expect(envelope).toMatchObject({ type, version: 1, key });
     const parsed = catalog.parse(JSON.stringify(envelope));
     expect(parsed.ok && parsed.envelope.data).toEqual(data);
