@@ -1,5 +1,7 @@
 export * from './health/readiness-probe';
 export * from './http/all-exceptions.filter';
+export * from './http/requires';
+export * from './http/zod-validation.pipe';
 export * from './kafka/kafka-runtime';
 export * from './logging/logger';
 export * from './logging/request-context';
