@@ -56,6 +56,17 @@ describe('the five services, each as its own process, on the real broker and dat
         expect(metrics.body).toMatch(/^tessera_outbox_max_publish_attempts\{service="tessera-[a-z]+"\} 0$/m);
       }
 
+      // Every service documents its routes, from the build, with Swagger UI beside the document.
+      const openapi = await instance.get('/openapi.json');
+      expect(openapi.status).toBe(200);
+      const document = JSON.parse(openapi.body) as { info: { title: string }; paths: Record<string, unknown> };
+      expect(document.info.title).toBe(`Tessera ${service} API`);
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health/live', '/metrics']));
+      const docs = await instance.get('/docs');
+      expect(docs.status).toBe(200);
+      expect(docs.body).toContain('/docs/swagger-ui-bundle.js');
+      expect((await instance.get('/docs/swagger-ui-bundle.js')).status).toBe(200);
+
       // Bodies are size-limited and parsed strictly; errors are 4xx JSON with the request id, never a 500.
       const post = (body: string) =>
         fetch(`${instance.url}/health/live`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });

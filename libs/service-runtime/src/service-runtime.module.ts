@@ -13,6 +13,8 @@ import { READINESS_PROBES, type ReadinessProbe } from './health/readiness-probe'
 import { KafkaRuntime } from './kafka/kafka-runtime';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics-registry';
+import { ApiDocsController } from './openapi/api-docs.controller';
+import { ApiDocument } from './openapi/api-document';
 import { ServiceLifecycle } from './service-lifecycle';
 import { SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_NAME } from './tokens';
 
@@ -34,8 +36,9 @@ function hasDatabase(config: ServiceConfig | DatabaseServiceConfig): config is D
 }
 
 /**
- * What every Tessera service has: config, JSON logs, metrics, health, Kafka (topics provisioned, producer),
- * and for stateful services Postgres (own schema, migrations at startup), the outbox and its relay.
+ * What every Tessera service has: config, JSON logs, metrics, health, API docs (/openapi.json, /docs), Kafka (topics
+ * provisioned, producer), and for stateful services Postgres (own schema, migrations at startup), the outbox and its
+ * relay.
  */
 @Module({})
 export class ServiceRuntimeModule {
@@ -52,6 +55,7 @@ export class ServiceRuntimeModule {
         useFactory: (m: MetricsRegistry) => new MessagingMetrics(m.registry),
       },
       { provide: EventCatalog, useFactory: () => new EventCatalog() },
+      ApiDocument,
       {
         provide: KafkaRuntime,
         useFactory: () =>
@@ -185,7 +189,7 @@ export class ServiceRuntimeModule {
       module: ServiceRuntimeModule,
       global: true,
       imports,
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, ApiDocsController],
       providers,
       exports: exported,
     };

@@ -20,7 +20,7 @@ import {
 import type { DatabaseServiceConfig } from '@tessera/config';
 import { DatabaseConnection } from '@tessera/database';
 import { quoteIdentifier } from '@tessera/messaging';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
+import { DocumentedAsApiKeyGuard, SERVICE_CONFIG } from '@tessera/service-runtime';
 import { DataSource } from 'typeorm';
 import { type AuthenticatedRequest, PERMISSION } from './principal';
 
@@ -46,6 +46,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * lookup is scoped to it.
  */
 @Injectable()
+@DocumentedAsApiKeyGuard()
 export class ApiKeyGuard implements CanActivate {
   private readonly s: string;
 

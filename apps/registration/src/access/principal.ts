@@ -1,10 +1,8 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Permission, Principal } from '@tessera/access';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Principal } from '@tessera/access';
 
-export const PERMISSION = Symbol('tessera-permission');
-
-/** The permission an endpoint needs; the API key guard refuses other roles with 403. */
-export const Requires = (permission: Permission) => SetMetadata(PERMISSION, permission);
+// The permission metadata lives in the service runtime, which documents it in the API document.
+export { PERMISSION, Requires } from '@tessera/service-runtime';
 
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
