@@ -712,6 +712,7 @@ describe('registration admin API: registrations (real Postgres and Kafka)', () =
     }
     if (!state.answered && !request.destroyed) request.end();
     const { status, body } = await answer;
+    request.destroy(); // a client that had more to send gives up once refused
     return { status, body, sent };
   }
 });

@@ -17,6 +17,7 @@ import type { Principal } from '@tessera/access';
 import type { Request, Response } from 'express';
 import { ApiKeyGuard } from '../access/api-key.guard';
 import { CurrentPrincipal, Requires } from '../access/principal';
+import { lingerThenClose } from '../http/linger-then-close';
 import { body, param, query } from '../http/pipes';
 import type { RegistrationView } from './registration.view';
 import {
@@ -56,9 +57,8 @@ export class RegistrationsController {
   }
 
   /**
-   * The APK is the raw body, streamed by the service (the JSON body parser leaves these media types alone). A
-   * refusal before the body was read to its end closes the connection after the answer: the rest of a large
-   * upload is not worth receiving.
+   * The APK is the raw body, streamed by the service (the JSON body parser leaves these media types alone). After
+   * a refusal before the body was read to its end, the rest is dropped for a while and then the connection closed.
    */
   @Post('apk')
   @Requires('app:write')
@@ -75,7 +75,7 @@ export class RegistrationsController {
       }
       return await this.registrations.createFromApk(principal, q, request);
     } catch (error) {
-      if (!request.complete) response.setHeader('connection', 'close');
+      if (!request.complete) lingerThenClose(request, response);
       throw error;
     }
   }
