@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { RegistrationApp } from '../support/registration-app';
 import { servedRoutes } from '../support/served-routes';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
@@ -21,6 +22,8 @@ type Caller = 'admin' | 'ownDeveloper' | 'otherDeveloper' | 'otherTenant';
 interface Request {
   path: string;
   body?: unknown;
+  rawBody?: Uint8Array;
+  headers?: Record<string, string>;
   /** An id of tenant A (or of the owning team) that the answer must not contain when it is `hidden`. */
   secret?: string;
 }
@@ -60,6 +63,21 @@ describe('registration admin API: the role and tenant matrix over every endpoint
           body: { name: unique('app'), teamId: ownTeam, platform: 'android', packageName: `com.example.m${++counter}` },
         }),
         'app',
+      )
+    ).id as string;
+
+  const apk = readFileSync(`${process.cwd()}/libs/apk/test-fixtures/v3-ec-p256-targetSdk-30.apk`);
+  /** The app whose package the fixture APK carries (one per tenant: every APK case registers another build of it). */
+  let apkApp: string;
+  const digest = 'ab'.repeat(32);
+  const newRegistration = async () =>
+    (
+      await ok(
+        reg.call('POST', '/v1/registrations', {
+          key: keys.admin,
+          body: { appId: await newApp(), versionCode: 1, signingCertificateSha256: [digest] },
+        }),
+        'registration',
       )
     ).id as string;
 
@@ -155,6 +173,40 @@ describe('registration admin API: the role and tenant matrix over every endpoint
       request: async () => ({ path: `/v1/apps/${await newApp()}` }),
       expect: { admin: 204, ownDeveloper: 204, otherDeveloper: 404, otherTenant: 404 },
     },
+    // --- registrations --------------------------------------------------------------------------------------
+    {
+      route: 'GET /v1/registrations',
+      request: async () => ({ path: '/v1/registrations?limit=100', secret: await newRegistration() }),
+      expect: { admin: 200, ownDeveloper: 200, otherDeveloper: 'hidden', otherTenant: 'hidden' },
+    },
+    {
+      route: 'POST /v1/registrations',
+      request: async () => ({
+        path: '/v1/registrations',
+        body: { appId: await newApp(), versionCode: 7, signingCertificateSha256: [digest] },
+      }),
+      expect: { admin: 201, ownDeveloper: 201, otherDeveloper: 404, otherTenant: 404 },
+    },
+    {
+      route: 'POST /v1/registrations/apk',
+      request: () =>
+        Promise.resolve({
+          path: `/v1/registrations/apk?appId=${apkApp}`,
+          rawBody: apk,
+          headers: { 'content-type': 'application/vnd.android.package-archive' },
+        }),
+      expect: { admin: 201, ownDeveloper: 201, otherDeveloper: 404, otherTenant: 404 },
+    },
+    {
+      route: 'GET /v1/registrations/:registrationId',
+      request: async () => ({ path: `/v1/registrations/${await newRegistration()}` }),
+      expect: { admin: 200, ownDeveloper: 200, otherDeveloper: 404, otherTenant: 404 },
+    },
+    {
+      route: 'DELETE /v1/registrations/:registrationId',
+      request: async () => ({ path: `/v1/registrations/${await newRegistration()}` }),
+      expect: { admin: 204, ownDeveloper: 204, otherDeveloper: 404, otherTenant: 404 },
+    },
     // --- audit ----------------------------------------------------------------------------------------------
     {
       route: 'GET /v1/audit',
@@ -172,6 +224,15 @@ describe('registration admin API: the role and tenant matrix over every endpoint
     ownTeam = own.teamId;
     keys.ownDeveloper = own.developerKey;
     keys.otherDeveloper = other.developerKey;
+    apkApp = (
+      await ok(
+        reg.call('POST', '/v1/apps', {
+          key: keys.admin,
+          body: { name: 'Tiny', teamId: ownTeam, platform: 'android', packageName: 'android.appsecurity.cts.tinyapp' },
+        }),
+        'the APK app',
+      )
+    ).id as string;
   });
 
   afterAll(async () => {
@@ -185,7 +246,12 @@ describe('registration admin API: the role and tenant matrix over every endpoint
     const outcomes: string[] = [];
     for (const caller of callers) {
       const request = await matrixCase.request(caller);
-      const response = await reg.call(method, request.path, { key: keys[caller], body: request.body });
+      const response = await reg.call(method, request.path, {
+        key: keys[caller],
+        body: request.body,
+        rawBody: request.rawBody,
+        headers: request.headers,
+      });
       const expected = matrixCase.expect[caller];
       if (expected === 'hidden') {
         const leaked = request.secret !== undefined && JSON.stringify(response.body).includes(request.secret);

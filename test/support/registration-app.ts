@@ -53,15 +53,15 @@ export class RegistrationApp {
     return bootstrapTenant(this.dataSource, this.app.get(OutboxWriter), this.schema, { id: tenantId, name });
   }
 
-  /** One request to the admin API; the body is JSON when there is one. */
+  /** One request to the admin API; the body is JSON when there is one (`rawBody` as is, JSON unless told). */
   async call(
     method: string,
     path: string,
-    options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    options: { key?: string; body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; body: Record<string, unknown> }> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined;
     if (options.rawBody !== undefined || options.body !== undefined) {
       headers['content-type'] ??= 'application/json';
       body = options.rawBody ?? JSON.stringify(options.body);

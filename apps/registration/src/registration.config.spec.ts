@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { ConfigError, loadConfig } from '@tessera/config';
 import { generateApiKey } from '@tessera/access';
 import { registrationConfigSchema } from './registration.config';
@@ -37,5 +38,30 @@ describe('registration config: the bootstrap admin key', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain('TESSERA_BOOTSTRAP_ADMIN_KEY');
     expect((error as Error).message).not.toContain(secret);
+  });
+});
+
+describe('registration config: APK uploads', () => {
+  it('takes 256 MiB and the system temp directory by default', () => {
+    const config = loadConfig('tessera-registration', registrationConfigSchema, {});
+    expect(config.REGISTRATION_APK_MAX_BYTES).toBe(268_435_456);
+    expect(config.REGISTRATION_UPLOAD_DIR).toBe(tmpdir());
+  });
+
+  it('takes a limit and a directory, and refuses a relative directory or a limit that is not a size', () => {
+    const config = loadConfig('tessera-registration', registrationConfigSchema, {
+      REGISTRATION_APK_MAX_BYTES: '1048576',
+      REGISTRATION_UPLOAD_DIR: '/var/lib/tessera/uploads',
+    });
+    expect(config).toMatchObject({
+      REGISTRATION_APK_MAX_BYTES: 1_048_576,
+      REGISTRATION_UPLOAD_DIR: '/var/lib/tessera/uploads',
+    });
+    expect(() =>
+      loadConfig('tessera-registration', registrationConfigSchema, { REGISTRATION_UPLOAD_DIR: 'tmp' }),
+    ).toThrow(/REGISTRATION_UPLOAD_DIR: expected an absolute directory path/);
+    expect(() =>
+      loadConfig('tessera-registration', registrationConfigSchema, { REGISTRATION_APK_MAX_BYTES: '1.5' }),
+    ).toThrow(/REGISTRATION_APK_MAX_BYTES: expected a size in bytes/);
   });
 });

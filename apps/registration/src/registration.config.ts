@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { databaseServiceShape, positiveInt } from '@tessera/config';
 import { z } from 'zod';
 
@@ -6,6 +8,10 @@ export const registrationConfigSchema = z
     ...databaseServiceShape(3001, 'registration'),
     /** How often expired registrations, device overrides and revocations get their tombstone and audit entry. */
     EXPIRY_SWEEP_INTERVAL_MS: positiveInt(5000, 'an interval in milliseconds'),
+    /** The largest APK `POST /v1/registrations/apk` takes (streamed to a temp file, never held in memory). */
+    REGISTRATION_APK_MAX_BYTES: positiveInt(256 * 1024 * 1024, 'a size in bytes (positive integer)'),
+    /** Where uploaded APKs are kept while they are read (deleted right after): a directory with room for them. */
+    REGISTRATION_UPLOAD_DIR: z.string().refine(isAbsolute, 'expected an absolute directory path').default(tmpdir()),
     /** With TESSERA_BOOTSTRAP_ADMIN_KEY: the tenant that key is installed for, at startup, if it has no key yet. */
     TESSERA_BOOTSTRAP_TENANT: z
       .string()

@@ -13,6 +13,9 @@ import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { EXPIRING_ENTITIES, type ExpiringEntity } from './expiry/expiring-entity';
 import { ExpirySweeperWorker } from './expiry/expiry-sweeper.worker';
+import { RegistrationExpiry } from './registrations/registration-expiry';
+import { RegistrationsController } from './registrations/registrations.controller';
+import { RegistrationsService } from './registrations/registrations.service';
 import { TeamsController } from './teams/teams.controller';
 import { TeamsService } from './teams/teams.service';
 import { TenantsController } from './tenants/tenants.controller';
@@ -34,16 +37,29 @@ export class RegistrationModule {
           database: registrationSchema,
         }),
       ],
-      controllers: [TenantsController, TeamsController, ApiKeysController, AppsController, AuditController],
+      controllers: [
+        TenantsController,
+        TeamsController,
+        ApiKeysController,
+        AppsController,
+        RegistrationsController,
+        AuditController,
+      ],
       providers: [
         TenantsService,
         TeamsService,
         ApiKeysService,
         AppsService,
+        RegistrationsService,
+        RegistrationExpiry,
         AuditService,
         ApiKeyGuard,
         // Each area whose rows can expire adds its ExpiringEntity here.
-        { provide: EXPIRING_ENTITIES, inject: [], useFactory: (...entities: ExpiringEntity[]) => entities },
+        {
+          provide: EXPIRING_ENTITIES,
+          inject: [RegistrationExpiry],
+          useFactory: (...entities: ExpiringEntity[]) => entities,
+        },
         {
           provide: ExpirySweeperWorker,
           inject: [ServiceLifecycle, EXPIRING_ENTITIES, MetricsRegistry],

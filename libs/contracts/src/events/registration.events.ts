@@ -18,7 +18,7 @@ export const AndroidBuildSchema = z.object({
   versionCodes: z.object({ min: VersionCodeSchema, max: VersionCodeSchema.nullable() }),
   /** SHA-256 of each signing certificate (DER); an APK matches when its signers are exactly this set. */
   signingCertificateSha256: z.array(Sha256HexSchema).min(1).max(10),
-  /** Earlier certificates of a v3 proof-of-rotation lineage, oldest first; empty without rotation. */
+  /** The v3 proof-of-rotation lineage, oldest first, ending with the current signer; empty without rotation. */
   lineageCertificateSha256: z.array(Sha256HexSchema).max(20),
   versionName: z.string().max(100).nullable(),
 });
