@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { ApiError, EndpointUnreachableError, UnexpectedAnswerError } from './api-errors';
+import type {
+  ApkUploadQuery,
+  AuditQuery,
+  CreateAppBody,
+  CreateDeviceOverrideBody,
+  CreateKeyBody,
+  CreatePolicyBody,
+  CreateRegistrationBody,
+  CreateRevocationBody,
+  CreateTeamBody,
+  ListAppsQuery,
+  ListDeviceOverridesQuery,
+  ListKeysQuery,
+  ListRegistrationsQuery,
+  ListRevocationsQuery,
+  UpdatePolicyBody,
+  UpdateTeamBody,
+} from './requests';
+import type {
+  ApiKey,
+  App,
+  AuditEntry,
+  CreatedApiKey,
+  DeviceOverride,
+  Page,
+  PageQuery,
+  Policy,
+  PolicyPresets,
+  Registration,
+  Revocation,
+  SecureString,
+  Team,
+  Tenant,
+} from './views';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Uploads of large APKs take longer than any other request. */
+export const DEFAULT_UPLOAD_TIMEOUT_MS = 600_000;
+
+export interface AdminApiClientOptions {
+  /** Base URL of the registration service, e.g. http://localhost:3001 (a path prefix is kept). */
+  endpoint: string;
+  /** The API key, sent as `Authorization: Bearer <key>`; never logged or printed. */
+  key: string;
+  timeoutMs?: number;
+  uploadTimeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** A request body streamed from somewhere else (a file), never held whole in memory. */
+export interface Upload {
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+  length?: number;
+}
+
+type QueryValues = Record<string, string | number | undefined>;
+
+interface RequestOptions {
+  query?: QueryValues;
+  json?: unknown;
+  upload?: Upload;
+}
+
+/** A typed client of the registration service's admin REST API (docs/admin-api.md). */
+export class AdminApiClient {
+  readonly endpoint: string;
+  private readonly key: string;
+  private readonly timeoutMs: number;
+  private readonly uploadTimeoutMs: number;
+  private readonly fetch: typeof fetch;
+
+  constructor(options: AdminApiClientOptions) {
+    this.endpoint = options.endpoint.replace(/\/+$/, '');
+    this.key = options.key;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.uploadTimeoutMs = options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS;
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  // Tenant
+  currentTenant = () => this.json<Tenant>('GET', '/v1/tenants/current');
+  renameTenant = (name: string) => this.json<Tenant>('PATCH', '/v1/tenants/current', { json: { name } });
+
+  // Teams
+  listTeams = (query: PageQuery = {}) => this.json<Page<Team>>('GET', '/v1/teams', { query: { ...query } });
+  createTeam = (body: CreateTeamBody) => this.json<Team>('POST', '/v1/teams', { json: body });
+  getTeam = (teamId: string) => this.json<Team>('GET', `/v1/teams/${segment(teamId)}`);
+  updateTeam = (teamId: string, body: UpdateTeamBody) =>
+    this.json<Team>('PATCH', `/v1/teams/${segment(teamId)}`, { json: body });
+  deleteTeam = (teamId: string) => this.noContent('DELETE', `/v1/teams/${segment(teamId)}`);
+
+  // API keys
+  listKeys = (query: ListKeysQuery = {}) => this.json<Page<ApiKey>>('GET', '/v1/keys', { query: { ...query } });
+  createKey = (body: CreateKeyBody) => this.json<CreatedApiKey>('POST', '/v1/keys', { json: body });
+  getKey = (keyId: string) => this.json<ApiKey>('GET', `/v1/keys/${segment(keyId)}`);
+  revokeKey = (keyId: string) => this.json<ApiKey>('POST', `/v1/keys/${segment(keyId)}/revoke`);
+
+  // Apps
+  listApps = (query: ListAppsQuery = {}) => this.json<Page<App>>('GET', '/v1/apps', { query: { ...query } });
+  createApp = (body: CreateAppBody) => this.json<App>('POST', '/v1/apps', { json: body });
+  getApp = (appId: string) => this.json<App>('GET', `/v1/apps/${segment(appId)}`);
+  renameApp = (appId: string, name: string) =>
+    this.json<App>('PATCH', `/v1/apps/${segment(appId)}`, { json: { name } });
+  deleteApp = (appId: string) => this.noContent('DELETE', `/v1/apps/${segment(appId)}`);
+  /** policyId null: the built-in default policy. */
+  setAppPolicy = (appId: string, policyId: string | null) =>
+    this.json<App>('PUT', `/v1/apps/${segment(appId)}/policy`, { json: { policyId } });
+
+  // Registrations
+  listRegistrations = (query: ListRegistrationsQuery = {}) =>
+    this.json<Page<Registration>>('GET', '/v1/registrations', { query: { ...query } });
+  createRegistration = (body: CreateRegistrationBody) =>
+    this.json<Registration>('POST', '/v1/registrations', { json: body });
+  uploadApk = (upload: Upload, query: ApkUploadQuery = {}) =>
+    this.json<Registration>('POST', '/v1/registrations/apk', { upload, query: { ...query } });
+  getRegistration = (registrationId: string) =>
+    this.json<Registration>('GET', `/v1/registrations/${segment(registrationId)}`);
+  deleteRegistration = (registrationId: string) =>
+    this.noContent('DELETE', `/v1/registrations/${segment(registrationId)}`);
+
+  // Secure strings
+  listSecureStrings = (appId: string) =>
+    this.json<Page<SecureString> | SecureString[]>('GET', `/v1/apps/${segment(appId)}/secure-strings`);
+  setSecureString = (appId: string, name: string, value: string) =>
+    this.json<SecureString>('PUT', `/v1/apps/${segment(appId)}/secure-strings/${segment(name)}`, {
+      json: { value },
+    });
+  deleteSecureString = (appId: string, name: string) =>
+    this.noContent('DELETE', `/v1/apps/${segment(appId)}/secure-strings/${segment(name)}`);
+
+  // Policies
+  policyPresets = () => this.json<PolicyPresets>('GET', '/v1/policies/presets');
+  listPolicies = (query: PageQuery = {}) => this.json<Page<Policy>>('GET', '/v1/policies', { query: { ...query } });
+  createPolicy = (body: CreatePolicyBody) => this.json<Policy>('POST', '/v1/policies', { json: body });
+  getPolicy = (policyId: string) => this.json<Policy>('GET', `/v1/policies/${segment(policyId)}`);
+  updatePolicy = (policyId: string, body: UpdatePolicyBody) =>
+    this.json<Policy>('PATCH', `/v1/policies/${segment(policyId)}`, { json: body });
+  deletePolicy = (policyId: string) => this.noContent('DELETE', `/v1/policies/${segment(policyId)}`);
+
+  // Device overrides
+  listDeviceOverrides = (query: ListDeviceOverridesQuery = {}) =>
+    this.json<Page<DeviceOverride>>('GET', '/v1/device-overrides', { query: { ...query } });
+  createDeviceOverride = (body: CreateDeviceOverrideBody) =>
+    this.json<DeviceOverride>('POST', '/v1/device-overrides', { json: body });
+  getDeviceOverride = (overrideId: string) =>
+    this.json<DeviceOverride>('GET', `/v1/device-overrides/${segment(overrideId)}`);
+  deleteDeviceOverride = (overrideId: string) =>
+    this.noContent('DELETE', `/v1/device-overrides/${segment(overrideId)}`);
+
+  // Revocations
+  listRevocations = (query: ListRevocationsQuery = {}) =>
+    this.json<Page<Revocation>>('GET', '/v1/revocations', { query: { ...query } });
+  createRevocation = (body: CreateRevocationBody) => this.json<Revocation>('POST', '/v1/revocations', { json: body });
+  getRevocation = (revocationId: string) => this.json<Revocation>('GET', `/v1/revocations/${segment(revocationId)}`);
+  /** Lifts the revocation. */
+  deleteRevocation = (revocationId: string) => this.noContent('DELETE', `/v1/revocations/${segment(revocationId)}`);
+
+  // Audit log
+  audit = (query: AuditQuery = {}) => this.json<Page<AuditEntry>>('GET', '/v1/audit', { query: { ...query } });
+
+  /** A request answered with a JSON body. */
+  async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const { response, text, url } = await this.send(method, path, options);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new UnexpectedAnswerError(
+        `${method} ${url} answered ${response.status} with something that is not JSON: is this the registration service?`,
+      );
+    }
+  }
+
+  /** A request answered without a body (204). */
+  async noContent(method: string, path: string, options: RequestOptions = {}): Promise<void> {
+    await this.send(method, path, options);
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<{ response: Response; text: string; url: string }> {
+    const url = this.endpoint + path + queryString(options.query);
+    const requestId = randomUUID();
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${this.key}`,
+      'x-request-id': requestId,
+    };
+    let body: RequestInit['body'];
+    if (options.upload) {
+      headers['content-type'] = options.upload.contentType;
+      if (options.upload.length !== undefined) headers['content-length'] = String(options.upload.length);
+      body = options.upload.body;
+    } else if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    }
+    const timeoutMs = options.upload ? this.uploadTimeoutMs : this.timeoutMs;
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetch(url, {
+        method,
+        headers,
+        body,
+        // A redirect could carry the key to another host; the admin API never redirects.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(options.upload ? { duplex: 'half' as const } : {}),
+      });
+      text = await response.text();
+    } catch (error) {
+      // A DOMException, which is not always an Error (realms): go by its name.
+      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+      throw new EndpointUnreachableError(this.endpoint, timedOut ? timeoutMs : undefined, error);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location') ?? 'elsewhere';
+      throw new UnexpectedAnswerError(
+        `${method} ${url} redirects (${response.status}) to ${location}: pass the final address as --endpoint`,
+      );
+    }
+    if (!response.ok) throw apiError(method, path, response, text, requestId);
+    return { response, text, url };
+  }
+}
+
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function queryString(query: QueryValues | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  const encoded = params.toString();
+  return encoded ? `?${encoded}` : '';
+}
+
+/** Reads an error answer: `{statusCode, message, errors?, reason?, requestId}`, or whatever a proxy put there. */
+function apiError(method: string, path: string, response: Response, text: string, sentRequestId: string): ApiError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const body = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  const message =
+    typeof body.message === 'string'
+      ? body.message
+      : Array.isArray(body.message)
+        ? body.message.map(String).join('; ')
+        : `${response.status} ${response.statusText || 'error'}${text && !parsed ? `: ${text.slice(0, 200)}` : ''}`;
+  const errors = Array.isArray(body.errors) ? body.errors.map(String) : [];
+  const requestId =
+    typeof body.requestId === 'string' ? body.requestId : (response.headers.get('x-request-id') ?? sentRequestId);
+  const reason = typeof body.reason === 'string' ? body.reason : undefined;
+  return new ApiError(method, path, response.status, message, errors, requestId, reason);
+}

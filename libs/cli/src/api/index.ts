@@ -1,0 +1,5 @@
+export * from './admin-api-client';
+export * from './api-errors';
+export * from './paging';
+export * from './requests';
+export * from './views';

@@ -1,0 +1,107 @@
+import type { Platform } from '@tessera/contracts';
+import type { Role } from '@tessera/access';
+import type { PageQuery, RevocationKind, Status } from './views';
+
+/** What the CLI sends: request bodies and queries of the admin API (docs/admin-api.md). */
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface CreateTeamBody {
+  name: string;
+  description?: string;
+}
+
+export interface UpdateTeamBody {
+  name?: string;
+  description?: string;
+}
+
+export interface ListKeysQuery extends PageQuery {
+  teamId?: string;
+}
+
+export interface CreateKeyBody {
+  name: string;
+  role: Role;
+  teamId?: string;
+  expiresAt?: string;
+}
+
+export interface ListAppsQuery extends PageQuery {
+  teamId?: string;
+  platform?: Platform;
+}
+
+export type CreateAppBody =
+  | { name: string; teamId?: string; platform: 'android'; packageName: string }
+  | { name: string; teamId?: string; platform: 'ios'; appleTeamId: string; bundleId: string };
+
+/** How long something lasts: a duration (`600s`, `30m`, `12h`, `7d`) or an end time; never both. */
+export interface Expiry {
+  expireAfter?: string;
+  expiresAt?: string;
+}
+
+export interface ListRegistrationsQuery extends PageQuery {
+  appId?: string;
+  teamId?: string;
+  platform?: Platform;
+  status?: Status;
+}
+
+export type CreateRegistrationBody = Expiry & {
+  appId: string;
+  versionCode?: number;
+  versionCodes?: { min: number; max?: number };
+  signingCertificateSha256?: string[];
+  versionName?: string;
+  version?: string;
+};
+
+export interface ApkUploadQuery extends Expiry {
+  appId?: string;
+  /** `exact`: only the APK's versionCode; `from`: it and every later one. */
+  versionCodes?: 'exact' | 'from';
+}
+
+export interface CreatePolicyBody {
+  name: string;
+  preset?: string;
+  rules?: JsonObject;
+}
+
+export interface UpdatePolicyBody {
+  name?: string;
+  rules?: JsonObject;
+}
+
+export interface ListDeviceOverridesQuery extends PageQuery {
+  deviceId?: string;
+  appId?: string;
+  status?: Status;
+}
+
+export type CreateDeviceOverrideBody = Expiry & {
+  deviceId: string;
+  appId?: string;
+  verdict: 'pass' | 'fail';
+  reason?: string;
+};
+
+export interface ListRevocationsQuery extends PageQuery {
+  kind?: RevocationKind;
+  value?: string;
+  status?: Status;
+}
+
+export type CreateRevocationBody = Expiry & {
+  subject: { kind: RevocationKind; value: string };
+  reason?: string;
+};
+
+export interface AuditQuery extends PageQuery {
+  from?: string;
+  to?: string;
+  actor?: string;
+  action?: string;
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ExitCode } from '../exit-codes';
+import { ADMIN_KEY, FakeApi, runAgainst } from '../testing/fake-api';
+
+const TENANT = { id: 'acme', name: 'Acme', status: 'active', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '' };
+const SECRET = ADMIN_KEY.slice(-43);
+
+function setup() {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'tessera-home-'));
+  const configFile = path.join(home, '.config', 'tessera', 'config.json');
+  // Logged out: nothing in the environment.
+  const env = { TESSERA_API_KEY: undefined, TESSERA_ENDPOINT: undefined };
+  return { home, configFile, env };
+}
+
+describe('login, whoami, logout', () => {
+  it('login --key-stdin checks the key, stores endpoint and key 0600, and never prints the key', async () => {
+    const { home, configFile, env } = setup();
+    const api = new FakeApi().on('GET', '/v1/tenants/current', { body: TENANT });
+    const login = await runAgainst(api, ['login', '--endpoint', 'http://api.test/', '--key-stdin'], {
+      env,
+      home,
+      stdin: `${ADMIN_KEY}\n`,
+    });
+    expect(login.code).toBe(ExitCode.ok);
+    expect(api.only('GET', '/v1/tenants/current').headers.get('authorization')).toBe(`Bearer ${ADMIN_KEY}`);
+    expect(JSON.parse(await readFile(configFile, 'utf8'))).toEqual({ endpoint: 'http://api.test', apiKey: ADMIN_KEY });
+    expect((await stat(configFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(path.dirname(configFile))).mode & 0o777).toBe(0o700);
+    expect(login.stdout).toContain('tsk_0123456789abcdef_****');
+    expect(login.stdout).toContain('Acme (acme)');
+
+    // whoami then works from the config file alone.
+    const whoami = await runAgainst(api, ['whoami', '--json'], { env, home });
+    expect(whoami.code).toBe(ExitCode.ok);
+    expect(JSON.parse(whoami.stdout)).toEqual({
+      endpoint: 'http://api.test',
+      key: 'tsk_0123456789abcdef_****',
+      keySource: 'config file',
+      tenant: TENANT,
+    });
+    for (const run of [login, whoami]) expect(run.stdout + run.stderr).not.toContain(SECRET);
+
+    const logout = await runAgainst(api, ['logout'], { env, home });
+    expect(logout.stdout).toContain(`deleted ${configFile}`);
+    const after = await runAgainst(api, ['whoami'], { env, home });
+    expect(after.code).toBe(ExitCode.notLoggedIn);
+    expect(after.stderr).toContain('not logged in');
+  });
+
+  it('stores nothing when the API refuses the key (exit 3), and sends nothing for a malformed one (exit 2)', async () => {
+    const { home, configFile, env } = setup();
+    const api = new FakeApi().on('GET', '/v1/tenants/current', {
+      status: 401,
+      body: { statusCode: 401, message: 'a valid API key is required: Authorization: Bearer tsk_...', requestId: 'q' },
+    });
+    const refused = await runAgainst(api, ['--key', ADMIN_KEY, 'login'], { env, home });
+    expect(refused.code).toBe(ExitCode.notLoggedIn);
+    expect(refused.stderr).toContain('a valid API key is required');
+    expect(refused.stderr).toContain('request id: q');
+    await expect(stat(configFile)).rejects.toThrow('ENOENT');
+
+    const malformed = await runAgainst(api, ['login', '--key-stdin'], { env, home, stdin: 'tsk_oops' });
+    expect(malformed.code).toBe(ExitCode.usage);
+    expect(malformed.stderr).toContain('error: the key read from stdin is not a Tessera API key');
+    const none = await runAgainst(api, ['login'], { env, home });
+    expect(none.code).toBe(ExitCode.usage);
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('warns about a key on the command line and about plain http to another host', async () => {
+    const { home, env } = setup();
+    const api = new FakeApi().on('GET', '/v1/tenants/current', { body: TENANT });
+    const run = await runAgainst(api, ['login', '--key', ADMIN_KEY, '--endpoint', 'http://api.test'], { env, home });
+    expect(run.code).toBe(ExitCode.ok);
+    expect(run.stderr).toContain('warning: http://api.test is plain http');
+    expect(run.stderr).toContain('warning: a key given with --key stays in your shell history');
+    expect(run.stdout + run.stderr).not.toContain(SECRET);
+  });
+
+  it('lets --endpoint and --key override the environment, which overrides the config file', async () => {
+    const { home, env } = setup();
+    const api = new FakeApi().on('GET', '/v1/tenants/current', { body: TENANT });
+    await runAgainst(api, ['login', '--endpoint', 'http://stored.test', '--key', ADMIN_KEY], { env, home });
+    const other = `tsk_fedcba9876543210_${'o'.repeat(43)}`;
+    const fromEnv = await runAgainst(api, ['whoami', '--json'], {
+      env: { TESSERA_ENDPOINT: 'http://env.test', TESSERA_API_KEY: other },
+      home,
+    });
+    expect(JSON.parse(fromEnv.stdout)).toMatchObject({ endpoint: 'http://env.test', keySource: 'environment' });
+    expect(api.requests.at(-1)?.url.origin).toBe('http://env.test');
+    expect(api.requests.at(-1)?.headers.get('authorization')).toBe(`Bearer ${other}`);
+    await runAgainst(api, ['whoami', '--endpoint', 'http://option.test'], {
+      env: { TESSERA_ENDPOINT: 'http://env.test' },
+      home,
+    });
+    expect(api.requests.at(-1)?.url.origin).toBe('http://option.test');
+  });
+});

@@ -1,0 +1,84 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { collectPages, MAX_PAGE_SIZE } from '../api/paging';
+import type { Expiry } from '../api/requests';
+import type { Page, PageQuery } from '../api/views';
+import { UsageError } from '../errors';
+
+/** Option parsers and option sets several commands share. */
+
+export function integerBetween(min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    const parsed = Number(value);
+    if (parsed < min || parsed > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return parsed;
+  };
+}
+
+export function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive number');
+  return parsed;
+}
+
+/** For repeatable options (`--cert a --cert b`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export interface PagingOptions {
+  limit?: number;
+  cursor?: string;
+  all?: boolean;
+}
+
+/** `--limit`, `--cursor`, `--all` on a list command. */
+export function withPaging(command: Command): Command {
+  return command
+    .option('--limit <n>', 'items per page (1-100; the API default is 50)', integerBetween(1, MAX_PAGE_SIZE))
+    .addOption(new Option('--cursor <cursor>', 'the page after this cursor (from a previous page)').conflicts('all'))
+    .option('--all', 'follow nextCursor and list every page');
+}
+
+/** One page (as asked), or with `--all` every page as one (`{"items": [...], "nextCursor": null}`). */
+export function listPages<T>(
+  paging: PagingOptions,
+  fetchPage: (query: PageQuery) => Promise<Page<T>>,
+): Promise<Page<T>> {
+  if (paging.all) return collectPages((cursor) => fetchPage({ limit: paging.limit ?? MAX_PAGE_SIZE, cursor }));
+  return fetchPage({ limit: paging.limit, cursor: paging.cursor });
+}
+
+export interface ExpiryOptions {
+  expireAfter?: string;
+  expiresAt?: string;
+}
+
+/** `--expire-after` (a duration: 600s, 30m, 12h, 7d) or `--expires-at` (an ISO-8601 time), not both. */
+export function withExpiry(command: Command, what: string): Command {
+  return command
+    .addOption(
+      new Option('--expire-after <duration>', `${what} expires after this long (600s, 30m, 12h, 7d)`).conflicts(
+        'expiresAt',
+      ),
+    )
+    .option('--expires-at <time>', `${what} expires at this ISO-8601 time (2027-01-01T00:00:00Z)`);
+}
+
+export function expiryOf(options: ExpiryOptions): Expiry {
+  return definedOnly({ expireAfter: options.expireAfter, expiresAt: options.expiresAt });
+}
+
+/** Drops undefined fields, so request bodies hold only what was given (the API refuses unknown or null fields). */
+export function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Exactly one of several ways to say something was used. */
+export function requireOne(given: Record<string, unknown>, what: string): void {
+  const used = Object.entries(given).filter(([, v]) => v !== undefined && v !== false);
+  if (used.length === 1) return;
+  const names = Object.keys(given).join(', ');
+  if (used.length === 0) throw new UsageError(`${what}: give one of ${names}`);
+  throw new UsageError(`${what}: give only one of ${used.map(([name]) => name).join(', ')}`);
+}

@@ -1,0 +1,3 @@
+export * from './config-store';
+export * from './connection';
+export * from './mask-key';
