@@ -11,8 +11,15 @@ import { AppsController } from './apps/apps.controller';
 import { AppsService } from './apps/apps.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
+import { DeviceOverrideExpiry } from './device-overrides/device-override.expiry';
+import { DeviceOverridesController } from './device-overrides/device-overrides.controller';
+import { DeviceOverridesService } from './device-overrides/device-overrides.service';
 import { EXPIRING_ENTITIES, type ExpiringEntity } from './expiry/expiring-entity';
 import { ExpirySweeperWorker } from './expiry/expiry-sweeper.worker';
+import { AppPolicyController } from './policies/app-policy.controller';
+import { AppPolicyService } from './policies/app-policy.service';
+import { PoliciesController } from './policies/policies.controller';
+import { PoliciesService } from './policies/policies.service';
 import { TeamsController } from './teams/teams.controller';
 import { TeamsService } from './teams/teams.service';
 import { TenantsController } from './tenants/tenants.controller';
@@ -34,16 +41,33 @@ export class RegistrationModule {
           database: registrationSchema,
         }),
       ],
-      controllers: [TenantsController, TeamsController, ApiKeysController, AppsController, AuditController],
+      controllers: [
+        TenantsController,
+        TeamsController,
+        ApiKeysController,
+        AppsController,
+        AppPolicyController,
+        PoliciesController,
+        DeviceOverridesController,
+        AuditController,
+      ],
       providers: [
         TenantsService,
         TeamsService,
         ApiKeysService,
         AppsService,
+        AppPolicyService,
+        PoliciesService,
+        DeviceOverridesService,
+        DeviceOverrideExpiry,
         AuditService,
         ApiKeyGuard,
         // Each area whose rows can expire adds its ExpiringEntity here.
-        { provide: EXPIRING_ENTITIES, inject: [], useFactory: (...entities: ExpiringEntity[]) => entities },
+        {
+          provide: EXPIRING_ENTITIES,
+          inject: [DeviceOverrideExpiry],
+          useFactory: (...entities: ExpiringEntity[]) => entities,
+        },
         {
           provide: ExpirySweeperWorker,
           inject: [ServiceLifecycle, EXPIRING_ENTITIES, MetricsRegistry],
