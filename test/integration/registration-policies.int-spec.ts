@@ -108,6 +108,9 @@ describe('registration admin API: security policies and device overrides (real P
     it('starts from the default preset when none is named', async () => {
       const policy = await createPolicy({ name: 'Plain' });
       expect(policy.rules).toEqual(DEFAULT_POLICY_RULES);
+      // In the documented order, not jsonb's.
+      const read = await reg.call('GET', `/v1/policies/${String(policy.id)}`, { key: admin });
+      expect(Object.keys(read.body.rules as Body)).toEqual(Object.keys(DEFAULT_POLICY_RULES));
       const list = await reg.call('GET', '/v1/policies?limit=100', { key: mobile.developerKey });
       expect((list.body.items as Body[]).map((p) => p.name)).toEqual(expect.arrayContaining(['Plain', 'Payments']));
     });
@@ -466,6 +469,8 @@ describe('registration admin API: security policies and device overrides (real P
       expect((await reg.call('DELETE', `/v1/device-overrides/${id}`, { key: web.developerKey })).status).toBe(403);
       expect((await reg.call('GET', `/v1/device-overrides/${id}`, { key: otherAdmin })).status).toBe(404);
       expect((await reg.call('DELETE', `/v1/device-overrides/${id}`, { key: otherAdmin })).status).toBe(404);
+      const foreignList = await reg.call('GET', '/v1/device-overrides?status=all&limit=100', { key: otherAdmin });
+      expect(foreignList).toMatchObject({ status: 200, body: { items: [] } });
       expect(await written()).toEqual(before);
     });
 
@@ -526,7 +531,7 @@ describe('registration admin API: security policies and device overrides (real P
       expect(await written()).toEqual(before);
     });
 
-    it('refuses an app the caller cannot see, and bad filters, with 400', async () => {
+    it('refuses an app the caller cannot see, bad filters and bad ids with 400', async () => {
       const before = await written();
       const foreignApp = await reg.call('POST', '/v1/apps', {
         key: otherAdmin,
@@ -544,8 +549,25 @@ describe('registration admin API: security policies and device overrides (real P
         body: { deviceId: 'd', appId: foreignApp.body.id, verdict: 'pass' },
       });
       expect(response).toMatchObject({ status: 400, body: { message: 'appId: no such app' } });
-      const filter = await reg.call('GET', '/v1/device-overrides?status=gone', { key: admin });
-      expect(filter).toMatchObject({ status: 400, body: { errors: ['status: expected one of active, expired, all'] } });
+      for (const [path, problem] of [
+        ['/v1/device-overrides?status=gone', 'status: expected one of active, expired, all'],
+        ['/v1/device-overrides?appId=wallet', 'appId: expected an app id (UUID)'],
+        [
+          '/v1/device-overrides?deviceId=%0A',
+          'deviceId: expected a device id: printable ASCII characters, no leading or trailing space',
+        ],
+        ['/v1/device-overrides?limit=0', 'limit: expected an integer between 1 and 100'],
+        ['/v1/policies?cursor=zzz', 'cursor: expected a cursor from nextCursor'],
+        ['/v1/policies/not-a-uuid', 'expected a policy id (UUID)'],
+        ['/v1/device-overrides/not-a-uuid', 'expected a device override id (UUID)'],
+      ]) {
+        const response = await reg.call('GET', path!, { key: admin });
+        expect({ path, status: response.status, errors: response.body.errors }).toEqual({
+          path,
+          status: 400,
+          errors: [expect.stringContaining(problem!) as unknown],
+        });
+      }
       expect(await written()).toEqual(afterSetup);
     });
   });

@@ -11,7 +11,14 @@ import { recordAudit } from '../audit/audit-log';
 import type { Page } from '../persistence/page';
 import { isForeignKeyViolation, isUniqueViolation, pageOf, returned } from '../persistence/sql';
 import type { CreatePolicyInput, UpdatePolicyInput } from './policies.schemas';
-import { POLICY_COLUMNS, policyChangeSummaries, policyEventData, policySummary, type PolicyView } from './policy.view';
+import {
+  POLICY_COLUMNS,
+  policyChangeSummaries,
+  policyEventData,
+  policyFromRow,
+  policySummary,
+  type PolicyView,
+} from './policy.view';
 
 /** One built-in preset, as `GET /v1/policies/presets` lists it. */
 export interface PresetView {
@@ -51,7 +58,7 @@ export class PoliciesService {
        ORDER BY id LIMIT $3`,
       [principal.tenantId, query.cursor ?? null, query.limit + 1],
     );
-    return pageOf(rows, query.limit);
+    return pageOf(rows.map(policyFromRow), query.limit);
   }
 
   get(principal: Principal, policyId: string): Promise<PolicyView> {
@@ -64,7 +71,7 @@ export class PoliciesService {
     return this.dataSource.transaction(async (tx) => {
       let policy: PolicyView;
       try {
-        policy = returned(
+        policy = returnedPolicy(
           await tx.query<PolicyView[]>(
             `INSERT INTO ${this.s}.policy (id, tenant_id, name, rules) VALUES ($1, $2, $3, $4::jsonb)
              RETURNING ${POLICY_COLUMNS}`,
@@ -95,7 +102,7 @@ export class PoliciesService {
       if (name === before.name && ruleChanges(before.rules, rules).length === 0) return before;
       let policy: PolicyView;
       try {
-        policy = returned<PolicyView>(
+        policy = returnedPolicy(
           await tx.query(
             `UPDATE ${this.s}.policy SET name = $3, rules = $4::jsonb, updated_at = now()
              WHERE tenant_id = $1 AND id = $2 RETURNING ${POLICY_COLUMNS}`,
@@ -146,10 +153,15 @@ export class PoliciesService {
       [tenantId, policyId],
     );
     if (!rows[0]) throw new NotFoundException('no such policy');
-    return rows[0];
+    return policyFromRow(rows[0]);
   }
 
   private nameTaken(name: string): ConflictException {
     return new ConflictException(`a policy named "${name}" exists`);
   }
+}
+
+/** The policy an INSERT/UPDATE ... RETURNING gave back. */
+function returnedPolicy(result: PolicyView[] | [PolicyView[], number]): PolicyView {
+  return policyFromRow(returned(result));
 }

@@ -1,4 +1,4 @@
-import type { EventData, PolicyRules, PolicyUpsertedV1 } from '@tessera/contracts';
+import { type EventData, type PolicyRules, PolicyRulesSchema, type PolicyUpsertedV1 } from '@tessera/contracts';
 import { ruleChanges } from '@tessera/policy';
 
 /** A security policy as the admin API shows it. */
@@ -11,6 +11,14 @@ export interface PolicyView {
 }
 
 export const POLICY_COLUMNS = `id, name, rules, created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/**
+ * A policy row as the API shows it. jsonb keeps keys in an order of its own; reading the rules through their schema
+ * lists them in the documented order again (and checks them: rules are validated before every write).
+ */
+export function policyFromRow(row: PolicyView): PolicyView {
+  return { ...row, rules: PolicyRulesSchema.parse(row.rules) };
+}
 
 /** The policy as `policy.upserted` carries it. */
 export function policyEventData(policy: PolicyView): EventData<typeof PolicyUpsertedV1> {
