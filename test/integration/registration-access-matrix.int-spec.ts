@@ -81,6 +81,24 @@ describe('registration admin API: the role and tenant matrix over every endpoint
       )
     ).id as string;
 
+  const newPolicy = async () =>
+    (
+      await ok(
+        reg.call('POST', '/v1/policies', { key: keys.admin, body: { name: unique('policy'), preset: 'strict' } }),
+        'policy',
+      )
+    ).id as string;
+  const newOverride = async () =>
+    (
+      await ok(
+        reg.call('POST', '/v1/device-overrides', {
+          key: keys.admin,
+          body: { deviceId: unique('device'), appId: await newApp(), verdict: 'fail' },
+        }),
+        'device override',
+      )
+    ).id as string;
+
   const cases: MatrixCase[] = [
     // --- tenant ---------------------------------------------------------------------------------------------
     {
@@ -206,6 +224,70 @@ describe('registration admin API: the role and tenant matrix over every endpoint
       route: 'DELETE /v1/registrations/:registrationId',
       request: async () => ({ path: `/v1/registrations/${await newRegistration()}` }),
       expect: { admin: 204, ownDeveloper: 204, otherDeveloper: 404, otherTenant: 404 },
+    },
+    // --- policies and their assignment ---------------------------------------------------------------------
+    {
+      route: 'GET /v1/policies/presets',
+      request: () => Promise.resolve({ path: '/v1/policies/presets' }),
+      expect: { admin: 200, ownDeveloper: 200, otherDeveloper: 200, otherTenant: 200 },
+    },
+    {
+      route: 'GET /v1/policies',
+      request: async () => ({ path: '/v1/policies?limit=100', secret: await newPolicy() }),
+      expect: { admin: 200, ownDeveloper: 200, otherDeveloper: 200, otherTenant: 'hidden' },
+    },
+    {
+      route: 'POST /v1/policies',
+      request: () => Promise.resolve({ path: '/v1/policies', body: { name: unique('policy') } }),
+      expect: { admin: 201, ownDeveloper: 403, otherDeveloper: 403, otherTenant: 201 },
+    },
+    {
+      route: 'GET /v1/policies/:policyId',
+      request: async () => ({ path: `/v1/policies/${await newPolicy()}` }),
+      expect: { admin: 200, ownDeveloper: 200, otherDeveloper: 200, otherTenant: 404 },
+    },
+    {
+      route: 'PATCH /v1/policies/:policyId',
+      request: async () => ({
+        path: `/v1/policies/${await newPolicy()}`,
+        body: { rules: { signals: { proxy: 'monitor' } } },
+      }),
+      expect: { admin: 200, ownDeveloper: 403, otherDeveloper: 403, otherTenant: 404 },
+    },
+    {
+      route: 'DELETE /v1/policies/:policyId',
+      request: async () => ({ path: `/v1/policies/${await newPolicy()}` }),
+      expect: { admin: 204, ownDeveloper: 403, otherDeveloper: 403, otherTenant: 404 },
+    },
+    {
+      route: 'PUT /v1/apps/:appId/policy',
+      request: async () => ({ path: `/v1/apps/${await newApp()}/policy`, body: { policyId: await newPolicy() } }),
+      expect: { admin: 200, ownDeveloper: 403, otherDeveloper: 403, otherTenant: 404 },
+    },
+    // --- device overrides -----------------------------------------------------------------------------------
+    {
+      route: 'GET /v1/device-overrides',
+      request: async () => ({ path: '/v1/device-overrides?limit=100', secret: await newOverride() }),
+      expect: { admin: 200, ownDeveloper: 200, otherDeveloper: 'hidden', otherTenant: 'hidden' },
+    },
+    {
+      route: 'POST /v1/device-overrides',
+      request: async () => ({
+        path: '/v1/device-overrides',
+        body: { deviceId: unique('device'), appId: await newApp(), verdict: 'pass', expireAfter: '1h' },
+      }),
+      // Another tenant's app in a body is unknown, as in a path: 400 `appId: no such app`.
+      expect: { admin: 201, ownDeveloper: 403, otherDeveloper: 403, otherTenant: 400 },
+    },
+    {
+      route: 'GET /v1/device-overrides/:overrideId',
+      request: async () => ({ path: `/v1/device-overrides/${await newOverride()}` }),
+      expect: { admin: 200, ownDeveloper: 200, otherDeveloper: 404, otherTenant: 404 },
+    },
+    {
+      route: 'DELETE /v1/device-overrides/:overrideId',
+      request: async () => ({ path: `/v1/device-overrides/${await newOverride()}` }),
+      expect: { admin: 204, ownDeveloper: 403, otherDeveloper: 403, otherTenant: 404 },
     },
     // --- audit ----------------------------------------------------------------------------------------------
     {

@@ -280,19 +280,19 @@ describe('registration admin API: registrations (real Postgres and Kafka)', () =
           appId: tinyApp,
           signingCertificateSha256: [digest],
           expireAfter: '1h',
-          expiresAt: '2099-01-01T00:00:00Z',
+          expiresAt: '2030-01-01T00:00:00Z',
         }),
         'expiresAt: give expireAfter or expiresAt, not both',
       ],
       [
         'a duration it cannot read',
         () => ({ appId: tinyApp, signingCertificateSha256: [digest], expireAfter: '10 minutes' }),
-        'expireAfter: expected a duration such as 600s, 30m, 12h or 7d',
+        'expireAfter: expected a whole number and a unit (s, m, h, d), such as 600s, 30m, 12h or 7d',
       ],
       [
         'a duration over ten years',
         () => ({ appId: tinyApp, signingCertificateSha256: [digest], expireAfter: '4000d' }),
-        'expireAfter: must be at most 3650d (10 years)',
+        'expireAfter: must be at most 10 years (3650d)',
       ],
       [
         'an expiry in the past',
@@ -452,8 +452,11 @@ describe('registration admin API: registrations (real Postgres and Kafka)', () =
       });
       for (const [query, problem] of [
         ['?versionCodes=all', 'versionCodes: expected exact or from'],
-        ['?expireAfter=forever', 'expireAfter: expected a duration such as 600s, 30m, 12h or 7d'],
-        ['?expireAfter=1h&expiresAt=2099-01-01T00:00:00Z', 'expiresAt: give expireAfter or expiresAt, not both'],
+        [
+          '?expireAfter=forever',
+          'expireAfter: expected a whole number and a unit (s, m, h, d), such as 600s, 30m, 12h or 7d',
+        ],
+        ['?expireAfter=1h&expiresAt=2030-01-01T00:00:00Z', 'expiresAt: give expireAfter or expiresAt, not both'],
         ['?package=x', 'query: unknown field(s) package'],
       ]) {
         const refused = await upload('golden-aligned-v1v2v3-out.apk', query);
@@ -611,7 +614,7 @@ describe('registration admin API: registrations (real Postgres and Kafka)', () =
       const refused = await reg.call('DELETE', `/v1/apps/${pinsApp}`, { key: mobile.developerKey });
       expect(refused).toMatchObject({
         status: 409,
-        body: { message: 'the app still has registrations or secure strings: remove them first' },
+        body: { message: 'the app still has registrations, secure strings or device overrides: remove them first' },
       });
       expect(await written()).toEqual(before);
 

@@ -11,11 +11,18 @@ import { AppsController } from './apps/apps.controller';
 import { AppsService } from './apps/apps.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
+import { DeviceOverrideExpiry } from './device-overrides/device-override.expiry';
+import { DeviceOverridesController } from './device-overrides/device-overrides.controller';
+import { DeviceOverridesService } from './device-overrides/device-overrides.service';
 import { EXPIRING_ENTITIES, type ExpiringEntity } from './expiry/expiring-entity';
 import { ExpirySweeperWorker } from './expiry/expiry-sweeper.worker';
 import { RegistrationExpiry } from './registrations/registration-expiry';
 import { RegistrationsController } from './registrations/registrations.controller';
 import { RegistrationsService } from './registrations/registrations.service';
+import { AppPolicyController } from './policies/app-policy.controller';
+import { AppPolicyService } from './policies/app-policy.service';
+import { PoliciesController } from './policies/policies.controller';
+import { PoliciesService } from './policies/policies.service';
 import { TeamsController } from './teams/teams.controller';
 import { TeamsService } from './teams/teams.service';
 import { TenantsController } from './tenants/tenants.controller';
@@ -43,6 +50,9 @@ export class RegistrationModule {
         ApiKeysController,
         AppsController,
         RegistrationsController,
+        AppPolicyController,
+        PoliciesController,
+        DeviceOverridesController,
         AuditController,
       ],
       providers: [
@@ -52,12 +62,16 @@ export class RegistrationModule {
         AppsService,
         RegistrationsService,
         RegistrationExpiry,
+        AppPolicyService,
+        PoliciesService,
+        DeviceOverridesService,
+        DeviceOverrideExpiry,
         AuditService,
         ApiKeyGuard,
         // Each area whose rows can expire adds its ExpiringEntity here.
         {
           provide: EXPIRING_ENTITIES,
-          inject: [RegistrationExpiry],
+          inject: [RegistrationExpiry, DeviceOverrideExpiry],
           useFactory: (...entities: ExpiringEntity[]) => entities,
         },
         {

@@ -119,7 +119,10 @@ export class AppsService {
     });
   }
 
-  /** Deletes an app that has no registrations and no secure strings left (their foreign keys say so). */
+  /**
+   * Deletes an app that has no registrations, secure strings or device overrides left (their foreign keys say
+   * so): each of those leaves Kafka through its own tombstone, never silently with the app.
+   */
   async delete(principal: Principal, appId: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const before = await findVisibleApp(tx, this.schema, principal, appId, 'update');
@@ -127,7 +130,9 @@ export class AppsService {
         await tx.query(`DELETE FROM ${this.s}.app WHERE tenant_id = $1 AND id = $2`, [principal.tenantId, appId]);
       } catch (error) {
         if (!isForeignKeyViolation(error)) throw error;
-        throw new ConflictException('the app still has registrations or secure strings: remove them first');
+        throw new ConflictException(
+          'the app still has registrations, secure strings or device overrides: remove them first',
+        );
       }
       await this.outbox.appendTombstone(
         tx,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DURATION_FORMAT, parseDuration } from './duration';
 
 /** Request pieces every admin endpoint shares, so the same field is checked (and explained) the same way. */
 
@@ -27,25 +26,3 @@ export const futureTime = time.refine((d) => d.getTime() > Date.now(), { error: 
 export const uuid = (what: string) => z.uuid({ error: `expected ${what} (UUID)` });
 
 export const KeyIdParam = z.string().regex(/^[0-9a-f]{16}$/, 'expected a key id (16 hex characters)');
-
-/** `expireAfter`: a duration such as `600s`, `30m`, `12h`, `7d` (1s to 10 years), as milliseconds. */
-export const expireAfter = z.string({ error: `expected ${DURATION_FORMAT}` }).transform((text, ctx) => {
-  const parsed = parseDuration(text);
-  if (parsed.ok) return parsed.ms;
-  ctx.addIssue({ code: 'custom', message: parsed.problem });
-  return z.NEVER;
-});
-
-/** The two ways to say when something ends (neither: never). Spread into a schema refined with `atMostOneExpiry`;
- * an `expireAfter` counts from the database's time of the change (`now() + expireAfter`). */
-export const expiryFields = { expireAfter: expireAfter.optional(), expiresAt: futureTime.optional() };
-
-export interface ExpiryInput {
-  expireAfter?: number | undefined;
-  expiresAt?: Date | undefined;
-}
-
-/** For `.refine(atMostOneExpiry, bothExpiries)`. */
-export const atMostOneExpiry = (input: ExpiryInput): boolean =>
-  input.expireAfter === undefined || input.expiresAt === undefined;
-export const bothExpiries = { path: ['expiresAt'], error: 'give expireAfter or expiresAt, not both' };

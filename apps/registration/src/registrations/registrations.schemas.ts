@@ -1,6 +1,7 @@
 import { PLATFORMS, Sha256HexSchema, VersionCodeSchema } from '@tessera/contracts';
 import { z } from 'zod';
-import { atMostOneExpiry, bothExpiries, expiryFields, limit, name, uuid } from '../http/common-schemas';
+import { limit, name, uuid } from '../http/common-schemas';
+import { atMostOneExpiry, bothExpiries, expiryFields } from '../http/duration';
 
 export const RegistrationIdParam = uuid('a registration id');
 

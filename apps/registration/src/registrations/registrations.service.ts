@@ -15,7 +15,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { findVisibleApp, visibleTeam } from '../apps/app-lookup';
 import { APP_COLUMNS, type AppView } from '../apps/app.view';
 import { recordAudit } from '../audit/audit-log';
-import type { ExpiryInput } from '../http/common-schemas';
+import type { ExpiryInput } from '../http/duration';
 import { type UploadStream, withUploadedFile } from '../http/upload-to-temp-file';
 import type { Page } from '../persistence/page';
 import { pageOf, returned } from '../persistence/sql';

@@ -1,0 +1,5 @@
+export * from './kinds';
+export * from './merge-rules';
+export * from './presets';
+export * from './rule-changes';
+export * from './sdk-versions';
