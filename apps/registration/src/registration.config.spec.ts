@@ -1,16 +1,39 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '@tessera/config';
 import { generateApiKey } from '@tessera/access';
-import { registrationConfigSchema } from './registration.config';
+import { bootstrapCommandConfigSchema, registrationConfigSchema } from './registration.config';
+
+const kek = { TESSERA_KEK: `kek-test:${randomBytes(32).toString('base64')}` };
+
+describe('registration config: the key-encryption key', () => {
+  it('is required', () => {
+    expect(() => loadConfig('tessera-registration', registrationConfigSchema, {})).toThrow(/TESSERA_KEK: is required/);
+  });
+
+  it('is read with the previous ones', () => {
+    const config = loadConfig('tessera-registration', registrationConfigSchema, {
+      ...kek,
+      TESSERA_KEK_PREVIOUS: `kek-old:${randomBytes(32).toString('base64')}`,
+    });
+    expect(config.TESSERA_KEK.id).toBe('kek-test');
+    expect(config.TESSERA_KEK_PREVIOUS.map((k) => k.id)).toEqual(['kek-old']);
+  });
+
+  it('is not needed by the bootstrap command, which seals nothing', () => {
+    expect(loadConfig('tessera-registration', bootstrapCommandConfigSchema, {}).DATABASE_SCHEMA).toBe('registration');
+  });
+});
 
 describe('registration config: the bootstrap admin key', () => {
   it('is optional', () => {
-    const config = loadConfig('tessera-registration', registrationConfigSchema, {});
+    const config = loadConfig('tessera-registration', registrationConfigSchema, kek);
     expect(config.TESSERA_BOOTSTRAP_ADMIN_KEY).toBeUndefined();
   });
 
   it('takes a tenant and a well-formed key together', () => {
     const { key } = generateApiKey();
     const config = loadConfig('tessera-registration', registrationConfigSchema, {
+      ...kek,
       TESSERA_BOOTSTRAP_TENANT: 'acme',
       TESSERA_BOOTSTRAP_ADMIN_KEY: key,
     });
@@ -19,7 +42,7 @@ describe('registration config: the bootstrap admin key', () => {
 
   it('refuses one without the other', () => {
     expect(() =>
-      loadConfig('tessera-registration', registrationConfigSchema, { TESSERA_BOOTSTRAP_TENANT: 'acme' }),
+      loadConfig('tessera-registration', registrationConfigSchema, { ...kek, TESSERA_BOOTSTRAP_TENANT: 'acme' }),
     ).toThrow(/go together/);
   });
 
@@ -28,6 +51,7 @@ describe('registration config: the bootstrap admin key', () => {
     let error: unknown;
     try {
       loadConfig('tessera-registration', registrationConfigSchema, {
+        ...kek,
         TESSERA_BOOTSTRAP_TENANT: 'acme',
         TESSERA_BOOTSTRAP_ADMIN_KEY: secret,
       });
