@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OutboxWriter } from '@tessera/messaging';
+import { Keyring } from '@tessera/sealing';
 import { DataSource } from 'typeorm';
 import { MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
@@ -13,6 +14,8 @@ import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { EXPIRING_ENTITIES, type ExpiringEntity } from './expiry/expiring-entity';
 import { ExpirySweeperWorker } from './expiry/expiry-sweeper.worker';
+import { SecureStringsController } from './secure-strings/secure-strings.controller';
+import { SecureStringsService } from './secure-strings/secure-strings.service';
 import { TeamsController } from './teams/teams.controller';
 import { TeamsService } from './teams/teams.service';
 import { TenantsController } from './tenants/tenants.controller';
@@ -34,14 +37,24 @@ export class RegistrationModule {
           database: registrationSchema,
         }),
       ],
-      controllers: [TenantsController, TeamsController, ApiKeysController, AppsController, AuditController],
+      controllers: [
+        TenantsController,
+        TeamsController,
+        ApiKeysController,
+        AppsController,
+        SecureStringsController,
+        AuditController,
+      ],
       providers: [
         TenantsService,
         TeamsService,
         ApiKeysService,
         AppsService,
+        SecureStringsService,
         AuditService,
         ApiKeyGuard,
+        // Seals secrets at rest: the current KEK seals, the previous ones still open.
+        { provide: Keyring, useFactory: () => new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) },
         // Each area whose rows can expire adds its ExpiringEntity here.
         { provide: EXPIRING_ENTITIES, inject: [], useFactory: (...entities: ExpiringEntity[]) => entities },
         {
