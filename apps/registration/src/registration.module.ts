@@ -14,6 +14,9 @@ import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { EXPIRING_ENTITIES, type ExpiringEntity } from './expiry/expiring-entity';
 import { ExpirySweeperWorker } from './expiry/expiry-sweeper.worker';
+import { RevocationExpiry } from './revocations/revocation-expiry';
+import { RevocationsController } from './revocations/revocations.controller';
+import { RevocationsService } from './revocations/revocations.service';
 import { SecureStringsController } from './secure-strings/secure-strings.controller';
 import { SecureStringsService } from './secure-strings/secure-strings.service';
 import { TeamsController } from './teams/teams.controller';
@@ -43,6 +46,7 @@ export class RegistrationModule {
         ApiKeysController,
         AppsController,
         SecureStringsController,
+        RevocationsController,
         AuditController,
       ],
       providers: [
@@ -51,12 +55,18 @@ export class RegistrationModule {
         ApiKeysService,
         AppsService,
         SecureStringsService,
+        RevocationsService,
+        RevocationExpiry,
         AuditService,
         ApiKeyGuard,
         // Seals secrets at rest: the current KEK seals, the previous ones still open.
         { provide: Keyring, useFactory: () => new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) },
         // Each area whose rows can expire adds its ExpiringEntity here.
-        { provide: EXPIRING_ENTITIES, inject: [], useFactory: (...entities: ExpiringEntity[]) => entities },
+        {
+          provide: EXPIRING_ENTITIES,
+          inject: [RevocationExpiry],
+          useFactory: (...entities: ExpiringEntity[]) => entities,
+        },
         {
           provide: ExpirySweeperWorker,
           inject: [ServiceLifecycle, EXPIRING_ENTITIES, MetricsRegistry],
