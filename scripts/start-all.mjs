@@ -23,6 +23,12 @@ const services = [
 ];
 const logDir = path.join(root, '.cache', 'logs');
 
+/** A path as the user can find it: relative inside the repository, absolute outside (TESSERA_CACHE_DIR). */
+function shown(file) {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') ? file : relative;
+}
+
 function say(message) {
   process.stdout.write(`[tessera] ${message}\n`);
 }
@@ -63,7 +69,7 @@ const settings = readInfraEnv(root);
 const kek = localKek(root);
 if (kek.source !== 'environment') {
   say(
-    `key-encryption key: the local development KEK in ${path.relative(root, kek.file)} (${kek.source === 'generated' ? 'generated now' : 'kept from an earlier run'}); set TESSERA_KEK to use your own`,
+    `key-encryption key: the local development KEK in ${shown(kek.file)} (${kek.source === 'generated' ? 'generated now' : 'kept from an earlier run'}); set TESSERA_KEK to use your own`,
   );
 }
 mkdirSync(logDir, { recursive: true });
