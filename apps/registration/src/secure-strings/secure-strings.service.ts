@@ -63,7 +63,7 @@ export class SecureStringsService {
     value: string,
   ): Promise<{ created: boolean; secureString: SecureStringView }> {
     return this.dataSource.transaction(async (tx) => {
-      // A share lock: the app cannot be deleted (or moved to another team) while its secret is being written.
+      // A share lock: the app cannot be deleted while its secret is being written.
       await findVisibleApp(tx, this.schema, principal, appId, 'share');
       const sealed = this.keyring.seal(value, secureStringAad(principal.tenantId, appId, name));
       // One statement, so concurrent writers of one name serialise on the unique key; xmax = 0 only on insert.
