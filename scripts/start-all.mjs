@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'no
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readInfraEnv } from './infra-env.mjs';
+import { localKek } from './local-kek.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const smoke = process.argv.includes('--smoke');
@@ -21,6 +22,12 @@ const services = [
   { name: 'verifier', port: 3005, role: 'token verification sidecar' },
 ];
 const logDir = path.join(root, '.cache', 'logs');
+
+/** A path as the user can find it: relative inside the repository, absolute outside (TESSERA_CACHE_DIR). */
+function shown(file) {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') ? file : relative;
+}
 
 function say(message) {
   process.stdout.write(`[tessera] ${message}\n`);
@@ -59,6 +66,12 @@ say('building (tsc)');
 run('npm', ['run', '--silent', 'build'], 'build');
 
 const settings = readInfraEnv(root);
+const kek = localKek(root);
+if (kek.source !== 'environment') {
+  say(
+    `key-encryption key: the local development KEK in ${shown(kek.file)} (${kek.source === 'generated' ? 'generated now' : 'kept from an earlier run'}); set TESSERA_KEK to use your own`,
+  );
+}
 mkdirSync(logDir, { recursive: true });
 const children = services.map((service) => {
   const log = openSync(path.join(logDir, `${service.name}.log`), 'a');
@@ -68,6 +81,7 @@ const children = services.map((service) => {
       ...process.env,
       PORT: String(service.port),
       KAFKA_BROKERS: settings.KAFKA_BROKERS,
+      TESSERA_KEK: kek.kek,
       ...(service.name === 'verifier' ? {} : { DATABASE_URL: settings.DATABASE_URL }),
     },
     stdio: ['ignore', log, log],

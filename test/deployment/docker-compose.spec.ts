@@ -8,6 +8,7 @@ import { pinsConfigSchema } from '../../apps/pins/src/pins.config';
 import { registrationConfigSchema } from '../../apps/registration/src/registration.config';
 import { tokenConfigSchema } from '../../apps/token/src/token.config';
 import { verifierConfigSchema } from '../../apps/verifier/src/verifier.config';
+import { TEST_KEK } from '../support/test-kek';
 
 const root = process.cwd();
 const schemas: Record<string, z.ZodObject> = {
@@ -37,6 +38,31 @@ const apps = Object.entries(nestCli.projects)
 /** The image's selector of which service to run; not a setting of the service itself. */
 const IMAGE_VARIABLES = new Set(['SERVICE']);
 
+/** What the operator exports before `docker compose up`: the secrets the file leaves to them. */
+const OPERATOR_ENVIRONMENT: Record<string, string> = { TESSERA_KEK: TEST_KEK };
+
+/**
+ * Compose's interpolation of `${NAME}`, `${NAME:-default}` and `${NAME:?message}` (the last refuses to start
+ * when NAME is unset or empty), from the operator's environment.
+ */
+function interpolate(value: string, operator: Record<string, string>): string {
+  return value.replace(
+    /\$\{([A-Z_][A-Z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g,
+    (_all, name: string, op?: string, arg?: string) => {
+      const given = operator[name];
+      if (given) return given;
+      if (op === ':?') throw new Error(`docker compose refuses to start: ${name}: ${arg ?? ''}`);
+      return op === ':-' ? (arg ?? '') : '';
+    },
+  );
+}
+
+function environmentOf(app: string, operator: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(compose.services[app]?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), operator)]),
+  );
+}
+
 describe('docker-compose.yml', () => {
   it('lists exactly the five apps of the monorepo', () => {
     expect(apps.sort()).toEqual(Object.keys(schemas).sort());
@@ -47,13 +73,25 @@ describe('docker-compose.yml', () => {
     expect(service).toBeDefined();
     const schema = schemas[app];
     if (!service || !schema) return;
-    const environment = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]));
+    const environment = environmentOf(app, OPERATOR_ENVIRONMENT);
     const known = new Set(configVariables(schema));
     const unknown = Object.keys(environment).filter((v) => !known.has(v) && !IMAGE_VARIABLES.has(v));
     expect(unknown).toEqual([]);
     expect(environment.SERVICE).toBe(app);
     // The whole environment is valid for the service, as it would be at startup.
     expect(() => loadConfig(`tessera-${app}`, schema, environment)).not.toThrow();
+  });
+
+  it('takes the key-encryption key from the operator: none is in the file, and compose refuses to start without one', () => {
+    const raw = compose.services.registration?.environment ?? {};
+    expect(String(raw.TESSERA_KEK)).toMatch(/^\$\{TESSERA_KEK:\?set TESSERA_KEK to /);
+    expect(String(raw.TESSERA_KEK_PREVIOUS)).toBe('${TESSERA_KEK_PREVIOUS:-}');
+    expect(() => environmentOf('registration', {})).toThrow(/refuses to start: TESSERA_KEK: set TESSERA_KEK/);
+    const rotated = environmentOf('registration', {
+      TESSERA_KEK: TEST_KEK,
+      TESSERA_KEK_PREVIOUS: TEST_KEK.replace('test-kek:', 'old-kek:'),
+    });
+    expect(loadConfig('tessera-registration', registrationConfigSchema, rotated).TESSERA_KEK_PREVIOUS).toHaveLength(1);
   });
 
   it('gives every service a readiness health check and makes it wait for Kafka', () => {

@@ -168,4 +168,25 @@ describe('the five services, each as its own process, on the real broker and dat
     expect(instance.output).toContain('invalid configuration for tessera-pins');
     expect(instance.output).toContain('OUTBOX_BATCH_SIZE: expected a batch size (positive integer) (got "lots")');
   }, 30_000);
+
+  it('refuses to start the registration service without a key-encryption key, or with a bad one it never echoes', async () => {
+    const missing = new ServiceProcess('registration', await freePort(), {
+      ...settings('registration'),
+      TESSERA_KEK: '',
+    }).start();
+    await missing.waitForExit();
+    expect(missing.exit?.code).toBe(78);
+    expect(missing.output).toContain(
+      'TESSERA_KEK: is required: <kek id>:<base64 of 32 random bytes> (see docs/configuration.md)',
+    );
+    const shortKey = Buffer.from('sixteen byte key').toString('base64');
+    const short = new ServiceProcess('registration', await freePort(), {
+      ...settings('registration'),
+      TESSERA_KEK: `kek-1:${shortKey}`,
+    }).start();
+    await short.waitForExit();
+    expect(short.exit?.code).toBe(78);
+    expect(short.output).toContain('TESSERA_KEK: expected exactly 32 bytes of base64 after the KEK id kek-1');
+    expect(short.output).not.toContain(shortKey);
+  }, 30_000);
 });

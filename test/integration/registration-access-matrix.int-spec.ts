@@ -99,6 +99,23 @@ describe('registration admin API: the role and tenant matrix over every endpoint
       )
     ).id as string;
 
+  /** An app of the owning team with one secure string; answers the path of that secure string. */
+  const newSecureString = async () => {
+    const path = `/v1/apps/${await newApp()}/secure-strings/API_KEY`;
+    await ok(reg.call('PUT', path, { key: keys.admin, body: { value: 'not for other eyes' } }), 'secure string');
+    return path;
+  };
+  const newRevocation = async () =>
+    (
+      await ok(
+        reg.call('POST', '/v1/revocations', {
+          key: keys.admin,
+          body: { subject: { kind: 'device', value: unique('lost-device') }, reason: 'lost' },
+        }),
+        'revocation',
+      )
+    ).id as string;
+
   const cases: MatrixCase[] = [
     // --- tenant ---------------------------------------------------------------------------------------------
     {
@@ -224,6 +241,47 @@ describe('registration admin API: the role and tenant matrix over every endpoint
       route: 'DELETE /v1/registrations/:registrationId',
       request: async () => ({ path: `/v1/registrations/${await newRegistration()}` }),
       expect: { admin: 204, ownDeveloper: 204, otherDeveloper: 404, otherTenant: 404 },
+    },
+    // --- secure strings -------------------------------------------------------------------------------------
+    {
+      route: 'GET /v1/apps/:appId/secure-strings',
+      request: async () => ({ path: (await newSecureString()).replace(/\/API_KEY$/, '') }),
+      expect: { admin: 200, ownDeveloper: 200, otherDeveloper: 404, otherTenant: 404 },
+    },
+    {
+      route: 'PUT /v1/apps/:appId/secure-strings/:name',
+      request: async () => ({ path: `/v1/apps/${await newApp()}/secure-strings/MAPS_KEY`, body: { value: 'v' } }),
+      expect: { admin: 201, ownDeveloper: 201, otherDeveloper: 404, otherTenant: 404 },
+    },
+    {
+      route: 'DELETE /v1/apps/:appId/secure-strings/:name',
+      request: async () => ({ path: await newSecureString() }),
+      expect: { admin: 204, ownDeveloper: 204, otherDeveloper: 404, otherTenant: 404 },
+    },
+    // --- revocations ----------------------------------------------------------------------------------------
+    {
+      route: 'GET /v1/revocations',
+      request: async () => ({ path: '/v1/revocations?limit=100', secret: await newRevocation() }),
+      expect: { admin: 200, ownDeveloper: 200, otherDeveloper: 200, otherTenant: 'hidden' },
+    },
+    {
+      route: 'POST /v1/revocations',
+      request: async () => ({
+        path: '/v1/revocations',
+        body: { subject: { kind: 'registration', value: await newRegistration() }, expireAfter: '1h' },
+      }),
+      // Another tenant's registration is unknown: 400 `subject.value: no such registration`.
+      expect: { admin: 201, ownDeveloper: 403, otherDeveloper: 403, otherTenant: 400 },
+    },
+    {
+      route: 'GET /v1/revocations/:revocationId',
+      request: async () => ({ path: `/v1/revocations/${await newRevocation()}` }),
+      expect: { admin: 200, ownDeveloper: 200, otherDeveloper: 200, otherTenant: 404 },
+    },
+    {
+      route: 'DELETE /v1/revocations/:revocationId',
+      request: async () => ({ path: `/v1/revocations/${await newRevocation()}` }),
+      expect: { admin: 204, ownDeveloper: 403, otherDeveloper: 403, otherTenant: 404 },
     },
     // --- policies and their assignment ---------------------------------------------------------------------
     {

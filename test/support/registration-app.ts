@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { OutboxWriter } from '@tessera/messaging';
 import { createLogger, createServiceApp } from '@tessera/service-runtime';
@@ -6,6 +7,7 @@ import { bootstrapTenant, type BootstrappedTenant } from '../../apps/registratio
 import { registrationConfigSchema } from '../../apps/registration/src/registration.config';
 import { registrationService } from '../../apps/registration/src/registration.service-definition';
 import { eventually } from './eventually';
+import { TEST_KEK } from './test-kek';
 import type { TestEnvironment } from './test-environment';
 
 /** The registration service in this process, on a schema and topic prefix of its own, listening on a free port. */
@@ -15,6 +17,8 @@ export class RegistrationApp {
     readonly url: string,
     readonly schema: string,
     private readonly databaseUrl: string,
+    /** Every line the service logged, at the LOG_LEVEL given in the settings (default: none). */
+    readonly logLines: readonly string[],
   ) {}
 
   static async start(
@@ -31,12 +35,21 @@ export class RegistrationApp {
       DATABASE_POOL_MAX: '4',
       OUTBOX_POLL_INTERVAL_MS: '250',
       LOG_LEVEL: 'silent',
+      TESSERA_KEK: TEST_KEK,
       ...settings,
     });
-    const app = await createServiceApp(registrationService, config, createLogger('registration', 'silent'));
+    const logLines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const logger = createLogger('registration', config.LOG_LEVEL, destination);
+    const app = await createServiceApp(registrationService, config, logger);
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
-    const started = new RegistrationApp(app, `http://127.0.0.1:${address.port}`, schema, env.databaseUrl);
+    const started = new RegistrationApp(app, `http://127.0.0.1:${address.port}`, schema, env.databaseUrl, logLines);
     await eventually(
       async () => (await fetch(`${started.url}/health/ready`)).status === 200,
       'the registration service to be ready',

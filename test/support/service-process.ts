@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { eventually } from './eventually';
 import { repoRoot } from './test-environment';
+import { TEST_KEK } from './test-kek';
 
 export const SERVICES = ['registration', 'integrity', 'token', 'pins', 'verifier'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -43,7 +44,15 @@ export class ServiceProcess {
     const entry = path.join(repoRoot, 'dist', 'apps', this.service, 'src', 'main.js');
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` before the end-to-end tests`);
     const child = spawn(process.execPath, [entry, ...this.args], {
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'info', ...this.env },
+      // Every service that seals secrets needs a KEK; the others ignore it.
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: String(this.port),
+        LOG_LEVEL: 'info',
+        TESSERA_KEK: TEST_KEK,
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -6,7 +6,7 @@ import { OutboxWriter } from '@tessera/messaging';
 import { DataSource } from 'typeorm';
 import { bootstrapTenant } from './access/bootstrap';
 import { registrationSchema } from './migrations';
-import { registrationConfigSchema } from './registration.config';
+import { bootstrapCommandConfigSchema } from './registration.config';
 
 const USAGE = 'usage: node dist/apps/registration/src/main.js bootstrap --tenant <id> [--name <display name>]';
 
@@ -28,7 +28,7 @@ export async function runBootstrapCommand(args: string[]): Promise<number> {
   }
   let config;
   try {
-    config = loadConfig('tessera-registration', registrationConfigSchema);
+    config = loadConfig('tessera-registration', bootstrapCommandConfigSchema);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

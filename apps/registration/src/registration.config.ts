@@ -1,11 +1,13 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { databaseServiceShape, positiveInt } from '@tessera/config';
+import { databaseServiceShape, kekShape, positiveInt } from '@tessera/config';
 import { z } from 'zod';
 
 export const registrationConfigSchema = z
   .object({
     ...databaseServiceShape(3001, 'registration'),
+    /** Seals secure strings at rest (required); previous KEKs still open what they sealed. */
+    ...kekShape(),
     /** How often expired registrations, device overrides and revocations get their tombstone and audit entry. */
     EXPIRY_SWEEP_INTERVAL_MS: positiveInt(5000, 'an interval in milliseconds'),
     /** The largest APK `POST /v1/registrations/apk` takes (streamed to a temp file, never held in memory). */
@@ -29,3 +31,8 @@ export const registrationConfigSchema = z
   });
 
 export type RegistrationConfig = z.output<typeof registrationConfigSchema>;
+
+/**
+ * What `main.js bootstrap` reads: the database and the topic prefix only. It seals nothing, so it needs no KEK.
+ */
+export const bootstrapCommandConfigSchema = z.object(databaseServiceShape(3001, 'registration'));

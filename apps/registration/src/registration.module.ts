@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OutboxWriter } from '@tessera/messaging';
+import { Keyring } from '@tessera/sealing';
 import { DataSource } from 'typeorm';
 import { MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
@@ -23,6 +24,11 @@ import { AppPolicyController } from './policies/app-policy.controller';
 import { AppPolicyService } from './policies/app-policy.service';
 import { PoliciesController } from './policies/policies.controller';
 import { PoliciesService } from './policies/policies.service';
+import { RevocationExpiry } from './revocations/revocation-expiry';
+import { RevocationsController } from './revocations/revocations.controller';
+import { RevocationsService } from './revocations/revocations.service';
+import { SecureStringsController } from './secure-strings/secure-strings.controller';
+import { SecureStringsService } from './secure-strings/secure-strings.service';
 import { TeamsController } from './teams/teams.controller';
 import { TeamsService } from './teams/teams.service';
 import { TenantsController } from './tenants/tenants.controller';
@@ -53,6 +59,8 @@ export class RegistrationModule {
         AppPolicyController,
         PoliciesController,
         DeviceOverridesController,
+        SecureStringsController,
+        RevocationsController,
         AuditController,
       ],
       providers: [
@@ -66,12 +74,17 @@ export class RegistrationModule {
         PoliciesService,
         DeviceOverridesService,
         DeviceOverrideExpiry,
+        SecureStringsService,
+        RevocationsService,
+        RevocationExpiry,
         AuditService,
         ApiKeyGuard,
+        // Seals secrets at rest: the current KEK seals, the previous ones still open.
+        { provide: Keyring, useFactory: () => new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) },
         // Each area whose rows can expire adds its ExpiringEntity here.
         {
           provide: EXPIRING_ENTITIES,
-          inject: [RegistrationExpiry, DeviceOverrideExpiry],
+          inject: [RegistrationExpiry, DeviceOverrideExpiry, RevocationExpiry],
           useFactory: (...entities: ExpiringEntity[]) => entities,
         },
         {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refineKekConfig } from './kek-config';
 import { boolean, brokerList, identifier, logLevel, port, positiveInt, postgresUrl } from './fields';
 
 /** Variables whose values are never echoed back in errors or logs. */
@@ -6,6 +7,8 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'DATABASE_URL',
   'KAFKA_SASL_PASSWORD',
   'TESSERA_BOOTSTRAP_ADMIN_KEY',
+  'TESSERA_KEK',
+  'TESSERA_KEK_PREVIOUS',
 ]);
 
 export const httpConfig = (defaultPort: number) => ({
@@ -57,7 +60,10 @@ export const outboxConfig = {
   PROCESSED_EVENT_RETENTION_DAYS: positiveInt(7, 'a number of days'),
 };
 
-/** Cross-field rules every service shares: explicit infrastructure in production, complete SASL settings. */
+/**
+ * Cross-field rules every service shares: explicit infrastructure in production, complete SASL settings, distinct
+ * KEK ids.
+ */
 export function refineServiceConfig(value: Record<string, unknown>, ctx: z.RefinementCtx, raw: NodeJS.ProcessEnv) {
   if (value.NODE_ENV === 'production') {
     for (const variable of ['KAFKA_BROKERS', 'DATABASE_URL']) {
@@ -73,6 +79,7 @@ export function refineServiceConfig(value: Record<string, unknown>, ctx: z.Refin
       message: 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM',
     });
   }
+  refineKekConfig(value, ctx);
 }
 
 /** The shape of what every service reads; a service's own schema spreads these and adds its variables. */

@@ -39,7 +39,8 @@ export class AuditService {
          AND ($4::timestamptz IS NULL OR at < $4)
          AND ($5::text IS NULL OR actor_key_id = $5)
          AND ($6::text IS NULL OR action = $6)
-       ORDER BY id DESC LIMIT $7`,
+       -- The table's bigint id: a bare "id" would be the text column of the answer, and '9' sorts after '10'.
+       ORDER BY audit_event.id DESC LIMIT $7`,
       [
         principal.tenantId,
         query.cursor ?? null,

@@ -1,9 +1,14 @@
 import type { Page } from './page';
 
-/** The first row an INSERT/UPDATE ... RETURNING gave back (TypeORM answers UPDATE with [rows, count]). */
-export function returned<T>(result: T[] | [T[], number]): T {
+/** The first row an INSERT/UPDATE/DELETE ... RETURNING gave back, if any (TypeORM answers UPDATE and DELETE with [rows, count]). */
+export function firstReturned<T>(result: T[] | [T[], number]): T | undefined {
   const rows = Array.isArray(result[0]) ? result[0] : (result as T[]);
-  const row = rows[0];
+  return rows[0];
+}
+
+/** The first row an INSERT/UPDATE ... RETURNING gave back, which must exist. */
+export function returned<T>(result: T[] | [T[], number]): T {
+  const row = firstReturned(result);
   if (row === undefined) throw new Error('the statement returned no row');
   return row;
 }

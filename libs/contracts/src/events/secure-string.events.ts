@@ -18,6 +18,19 @@ export const SealedValueSchema = z.object({
 });
 export type SealedValue = z.output<typeof SealedValueSchema>;
 
+/** What a secure string's name may be (also the admin API's rule). */
+export const SecureStringNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'expected a name of 1-64 letters, digits, _ . -, starting with a letter');
+
+/**
+ * The additional data a secure string is sealed with: `<tenant>/<app id>/<name>`. The sealing service and the
+ * service that opens the value for an attested app both compute it, so it is part of the contract.
+ */
+export function secureStringAad(tenant: string, appId: string, name: string): string {
+  return `${tenant}/${appId}/${name}`;
+}
+
 /** A named secret of an app, delivered only to attested installations; the event carries ciphertext only. */
 export const SecureStringUpsertedV1 = defineEvent({
   type: 'secure-string.upserted',
@@ -27,7 +40,7 @@ export const SecureStringUpsertedV1 = defineEvent({
   schema: z.object({
     secureStringId: z.uuid(),
     appId: z.uuid(),
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/),
+    name: SecureStringNameSchema,
     version: z.number().int().positive(),
     sealed: SealedValueSchema,
   }),

@@ -13,6 +13,8 @@ const SECRET_FIELDS = [
   'DATABASE_URL',
   'KAFKA_SASL_PASSWORD',
   'TESSERA_BOOTSTRAP_ADMIN_KEY',
+  'TESSERA_KEK',
+  'TESSERA_KEK_PREVIOUS',
   '"tessera-token"',
   '"x-api-key"',
   '"proxy-authorization"',

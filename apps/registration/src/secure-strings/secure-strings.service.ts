@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { Principal } from '@tessera/access';
+import type { DatabaseServiceConfig } from '@tessera/config';
+import { secureStringAad, SecureStringUpsertedV1, Topics } from '@tessera/contracts';
+import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
+import { Keyring } from '@tessera/sealing';
+import { SERVICE_CONFIG } from '@tessera/service-runtime';
+import { DataSource, type EntityManager } from 'typeorm';
+import { findVisibleApp } from '../apps/app-lookup';
+import { recordAudit } from '../audit/audit-log';
+import type { Page } from '../persistence/page';
+import { firstReturned, returned } from '../persistence/sql';
+import {
+  SECURE_STRING_COLUMNS,
+  type SecureStringRow,
+  secureStringSummary,
+  secureStringView,
+  type SecureStringView,
+} from './secure-string.view';
+
+/**
+ * Named secrets of an app. Values are sealed with the KEK before they reach the database, and the plaintext goes
+ * nowhere else: answers, events and audit entries carry names and versions (events: the sealed value) only.
+ */
+@Injectable()
+export class SecureStringsService {
+  private readonly schema: string;
+  private readonly s: string;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
+    @Inject(Keyring) private readonly keyring: Keyring,
+    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
+  ) {
+    this.schema = config.DATABASE_SCHEMA;
+    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
+  }
+
+  async list(
+    principal: Principal,
+    appId: string,
+    query: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<SecureStringView>> {
+    await findVisibleApp(this.dataSource.manager, this.schema, principal, appId);
+    // Ordered by name in byte order ("C"), the same order the cursor compares in.
+    const rows = await this.dataSource.query<SecureStringView[]>(
+      `SELECT ${SECURE_STRING_COLUMNS} FROM ${this.s}.secure_string
+       WHERE tenant_id = $1 AND app_id = $2 AND ($3::text IS NULL OR name COLLATE "C" > $3::text)
+       ORDER BY name COLLATE "C" LIMIT $4`,
+      [principal.tenantId, appId, query.cursor ?? null, query.limit + 1],
+    );
+    const items = rows.slice(0, query.limit);
+    return { items, nextCursor: rows.length > query.limit ? (items[items.length - 1]?.name ?? null) : null };
+  }
+
+  /** Creates or replaces the value; `created` says which (201 or 200). */
+  async put(
+    principal: Principal,
+    appId: string,
+    name: string,
+    value: string,
+  ): Promise<{ created: boolean; secureString: SecureStringView }> {
+    return this.dataSource.transaction(async (tx) => {
+      // A share lock: the app cannot be deleted while its secret is being written.
+      await findVisibleApp(tx, this.schema, principal, appId, 'share');
+      const sealed = this.keyring.seal(value, secureStringAad(principal.tenantId, appId, name));
+      // One statement, so concurrent writers of one name serialise on the unique key; xmax = 0 only on insert.
+      const row = returned(
+        await tx.query<(SecureStringRow & { created: boolean })[]>(
+          `INSERT INTO ${this.s}.secure_string AS current (id, tenant_id, app_id, name, version, sealed)
+           VALUES ($1, $2, $3, $4, 1, $5::jsonb)
+           ON CONFLICT (app_id, name) DO UPDATE
+             SET version = current.version + 1, sealed = EXCLUDED.sealed, updated_at = now()
+           RETURNING ${SECURE_STRING_COLUMNS}, sealed, (xmax = 0) AS created`,
+          [randomUUID(), principal.tenantId, appId, name, JSON.stringify(sealed)],
+        ),
+      );
+      await this.publish(tx, principal.tenantId, row);
+      await recordAudit(tx, this.schema, principal, {
+        action: 'secure-string.set',
+        target: { kind: 'secure-string', id: row.id },
+        before: row.created ? null : secureStringSummary({ ...row, version: row.version - 1 }),
+        after: secureStringSummary(row),
+      });
+      return { created: row.created, secureString: secureStringView(row) };
+    });
+  }
+
+  async delete(principal: Principal, appId: string, name: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await findVisibleApp(tx, this.schema, principal, appId, 'share');
+      const row = firstReturned<SecureStringRow>(
+        await tx.query(
+          `DELETE FROM ${this.s}.secure_string WHERE tenant_id = $1 AND app_id = $2 AND name = $3
+           RETURNING ${SECURE_STRING_COLUMNS}, sealed`,
+          [principal.tenantId, appId, name],
+        ),
+      );
+      if (!row) throw new NotFoundException('no such secure string');
+      await this.outbox.appendTombstone(
+        tx,
+        Topics.registry,
+        SecureStringUpsertedV1.key(principal.tenantId, eventData(row)),
+      );
+      await recordAudit(tx, this.schema, principal, {
+        action: 'secure-string.delete',
+        target: { kind: 'secure-string', id: row.id },
+        before: secureStringSummary(row),
+        after: null,
+      });
+    });
+  }
+
+  private async publish(tx: EntityManager, tenantId: string, row: SecureStringRow): Promise<void> {
+    await this.outbox.append(tx, SecureStringUpsertedV1, { tenant: tenantId, data: eventData(row) });
+  }
+}
+
+function eventData(row: SecureStringRow) {
+  return { secureStringId: row.id, appId: row.appId, name: row.name, version: row.version, sealed: row.sealed };
+}
