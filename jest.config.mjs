@@ -30,9 +30,9 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
-      // Real brokers and databases: waits inside tests carry their own, more telling, limits.
-      testTimeout: 60_000,
     },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 60_000 },
+    // Integration and e2e tests get 60 s each from the npm scripts (--testTimeout): Jest reads testTimeout only
+    // globally, not per project. Waits inside the tests carry their own, more telling, limits.
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
   ],
 };
