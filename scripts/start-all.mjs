@@ -4,16 +4,20 @@
 // prints their URLs. Ctrl-C stops the services (the broker keeps running; `npm run infra:down` stops it).
 //
 //   node scripts/start-all.mjs           run until Ctrl-C
-//   node scripts/start-all.mjs --smoke   start, check every service is ready, stop, exit 0 (used by CI)
+//   node scripts/start-all.mjs --smoke   start, check every service is ready and run the walk-through, stop,
+//                                        exit 0 (used by CI)
+//   --no-walk-through                    skip the walk-through (scripts/demo.mjs) that shows the platform working
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runDemo } from './demo.mjs';
 import { readInfraEnv } from './infra-env.mjs';
 import { localKek } from './local-kek.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const smoke = process.argv.includes('--smoke');
+const walkThrough = !process.argv.includes('--no-walk-through');
 const services = [
   { name: 'registration', port: 3001, role: 'admin API: tenants, apps, registrations, policies, revocations' },
   { name: 'integrity', port: 3002, role: 'SDK endpoints: challenge, attest' },
@@ -147,9 +151,19 @@ if (results.size < children.length) {
   process.exit(1);
 }
 
+if (walkThrough) {
+  try {
+    await runDemo({ root, env: { DATABASE_URL: settings.DATABASE_URL, KAFKA_BROKERS: settings.KAFKA_BROKERS }, say });
+  } catch (error) {
+    say(`the walk-through failed: ${error.message}`);
+    await stopAll();
+    process.exit(1);
+  }
+}
+
 if (smoke) {
   await stopAll();
-  say('smoke check passed: all five services were ready');
+  say(`smoke check passed: all five services were ready${walkThrough ? ' and the walk-through worked' : ''}`);
   process.exit(0);
 }
 say('Tessera is running. Ctrl-C stops the services; `npm run infra:down` stops Kafka.');
