@@ -1,6 +1,12 @@
 import { type Admin, ConfigResourceTypes, ConfigSource } from 'kafkajs';
 import { type TopicDefinition, topicConfigEntries, topicName } from '@tessera/contracts';
+import { sleep } from '@tessera/timing';
 import type { MessagingLogger } from '../logger';
+
+/** How long newly created topics may take to have a leader for every partition. */
+const LEADER_WAIT_MS = 30_000;
+/** Errors a just-created topic answers metadata requests with until the controller has propagated it. */
+const NOT_YET_THERE = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 
 /** The cluster holds a topic the registry cannot be reconciled with automatically; an operator must decide. */
 export class TopicRegistryConflict extends Error {
@@ -36,7 +42,9 @@ export class TopicProvisioner {
     const missing = topics.filter((t) => !existing.has(topicName(t, this.prefix)));
     if (missing.length > 0) {
       await this.admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs' own wait retries only LEADER_NOT_AVAILABLE, while a KRaft broker under load can first answer
+        // UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created: wait here, tolerating both.
+        waitForLeaders: false,
         topics: missing.map((t) => ({
           topic: topicName(t, this.prefix),
           numPartitions: t.partitions,
@@ -44,6 +52,7 @@ export class TopicProvisioner {
           configEntries: topicConfigEntries(t),
         })),
       });
+      await this.waitForLeaders(missing);
       // Another instance may have created some of them concurrently; either way they exist now.
       result.created.push(...missing.map((t) => topicName(t, this.prefix)));
     }
@@ -53,6 +62,27 @@ export class TopicProvisioner {
       this.logger.info({ created: result.created, updated: result.updated }, 'kafka topics provisioned');
     }
     return result;
+  }
+
+  /** Until every partition of `topics` has a leader, so what comes next (produce, fetch offsets) finds them. */
+  private async waitForLeaders(topics: readonly TopicDefinition[]): Promise<void> {
+    const names = topics.map((t) => topicName(t, this.prefix));
+    const deadline = Date.now() + LEADER_WAIT_MS;
+    for (;;) {
+      try {
+        const metadata = await this.admin.fetchTopicMetadata({ topics: names });
+        const ready = topics.every((topic) => {
+          const partitions = metadata.topics.find((m) => m.name === topicName(topic, this.prefix))?.partitions ?? [];
+          return partitions.length >= topic.partitions && partitions.every((p) => p.leader >= 0);
+        });
+        if (ready) return;
+      } catch (error) {
+        if (!NOT_YET_THERE.has((error as { type?: string }).type ?? '')) throw error;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`topics ${names.join(', ')} have no leader after ${LEADER_WAIT_MS} ms`);
+      await sleep(100);
+    }
   }
 
   private async reconcile(topics: readonly TopicDefinition[], result: ProvisionResult): Promise<void> {
