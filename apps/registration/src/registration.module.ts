@@ -15,14 +15,14 @@ import { DeviceOverridesController } from './device-overrides/device-overrides.c
 import { DeviceOverridesService } from './device-overrides/device-overrides.service';
 import { EXPIRING_ENTITIES, type ExpiringEntity } from './expiry/expiring-entity';
 import { ExpirySweeperWorker } from './expiry/expiry-sweeper.worker';
-import { RegistrationExpiry } from './registrations/registration-expiry';
+import { RegistrationExpiry } from './registrations/registration.expiry';
 import { RegistrationsController } from './registrations/registrations.controller';
 import { RegistrationsService } from './registrations/registrations.service';
 import { AppPolicyController } from './policies/app-policy.controller';
 import { AppPolicyService } from './policies/app-policy.service';
 import { PoliciesController } from './policies/policies.controller';
 import { PoliciesService } from './policies/policies.service';
-import { RevocationExpiry } from './revocations/revocation-expiry';
+import { RevocationExpiry } from './revocations/revocation.expiry';
 import { RevocationsController } from './revocations/revocations.controller';
 import { RevocationsService } from './revocations/revocations.service';
 import { SecureStringsController } from './secure-strings/secure-strings.controller';

@@ -8,7 +8,13 @@ import type { Page } from '../persistence/page';
 import { RegistryStore } from '../persistence/registry-store';
 import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
 import { DeviceOverrideExpiry } from './device-override.expiry';
-import { OVERRIDE_COLUMNS, type DeviceOverrideView, overrideEventData, overrideSummary } from './device-override.view';
+import {
+  OVERRIDE_COLUMNS,
+  type DeviceOverrideView,
+  overrideEventData,
+  overrideKey,
+  overrideSummary,
+} from './device-override.view';
 import type { CreateOverrideInput, ListOverridesInput } from './device-overrides.schemas';
 
 /**
@@ -104,11 +110,7 @@ export class DeviceOverridesService {
         principal.tenantId,
         overrideId,
       ]);
-      await this.store.outbox.appendTombstone(
-        tx,
-        Topics.policies,
-        DeviceOverrideUpsertedV1.key(principal.tenantId, overrideEventData(before)),
-      );
+      await this.store.outbox.appendTombstone(tx, Topics.policies, overrideKey(principal.tenantId, before));
       await this.store.audit(tx, principal, {
         action: 'device-override.delete',
         target: { kind: 'device-override', id: overrideId },

@@ -6,7 +6,13 @@ import type { EntityManager } from 'typeorm';
 import type { Page } from '../persistence/page';
 import { RegistryStore } from '../persistence/registry-store';
 import { firstReturned, pageOf, returned } from '../persistence/sql';
-import { REVOCATION_COLUMNS, revocationEventData, revocationSummary, type RevocationView } from './revocation.view';
+import {
+  REVOCATION_COLUMNS,
+  revocationEventData,
+  revocationKey,
+  revocationSummary,
+  type RevocationView,
+} from './revocation.view';
 import type { CreateRevocationInput } from './revocations.schemas';
 
 /**
@@ -130,11 +136,7 @@ export class RevocationsService {
         ),
       );
       if (!revocation) throw new NotFoundException('no such revocation');
-      await this.store.outbox.appendTombstone(
-        tx,
-        Topics.revocations,
-        RevocationUpsertedV1.key(principal.tenantId, revocationEventData(revocation)),
-      );
+      await this.store.outbox.appendTombstone(tx, Topics.revocations, revocationKey(principal.tenantId, revocation));
       await this.store.audit(tx, principal, {
         action: 'revocation.lift',
         target: { kind: 'revocation', id: revocation.id },
