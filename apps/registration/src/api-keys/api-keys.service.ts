@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { keyScopeProblem, type Principal, type Role } from '@tessera/access';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../persistence/page';
@@ -82,12 +82,8 @@ export class ApiKeysService {
     });
   }
 
-  private async find(tx: EntityManager, tenantId: string, keyId: string, lock = false): Promise<ApiKeyView> {
-    const rows = await tx.query<ApiKeyView[]>(
-      `SELECT ${KEY_COLUMNS} FROM ${this.store.table('api_key')} WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
-      [tenantId, keyId],
-    );
-    if (!rows[0]) throw new NotFoundException('no such API key');
-    return rows[0];
+  private find(tx: EntityManager, tenantId: string, keyId: string, lock = false): Promise<ApiKeyView> {
+    const keys = { table: 'api_key', columns: KEY_COLUMNS, notFound: 'no such API key' };
+    return this.store.findTenantRow(tx, keys, tenantId, keyId, lock);
   }
 }

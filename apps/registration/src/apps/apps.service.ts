@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { canWriteTeamResources, type Principal } from '@tessera/access';
-import { AppUpsertedV1, Topics } from '@tessera/contracts';
+import { Topics } from '@tessera/contracts';
 import type { Page } from '../persistence/page';
 import { RegistryStore } from '../persistence/registry-store';
-import { isForeignKeyViolation, isUniqueViolation, pageOf, returned } from '../persistence/sql';
+import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
 import { findVisibleApp, visibleTeam } from './app-lookup';
-import { APP_COLUMNS, appIdentifiers, appSummary, type AppView } from './app.view';
+import { APP_COLUMNS, appSummary, type AppView } from './app.view';
 import type { CreateAppInput } from './apps.schemas';
-import { publishApp } from './publish-app';
+import { appKey, publishApp } from './publish-app';
 
 /** Apps of the caller's tenant; developers see and change only their own team's. */
 @Injectable()
@@ -113,33 +113,19 @@ export class AppsService {
   async delete(principal: Principal, appId: string): Promise<void> {
     await this.store.transaction(async (tx) => {
       const before = await findVisibleApp(tx, this.store.schema, principal, appId, 'update');
-      try {
-        await tx.query(`DELETE FROM ${this.store.table('app')} WHERE tenant_id = $1 AND id = $2`, [
-          principal.tenantId,
-          appId,
-        ]);
-      } catch (error) {
-        if (!isForeignKeyViolation(error)) throw error;
-        throw new ConflictException(
-          'the app still has registrations, secure strings or device overrides: remove them first',
-        );
-      }
-      await this.store.outbox.appendTombstone(
+      await this.store.deleteTenantRow(
         tx,
-        Topics.registry,
-        AppUpsertedV1.key(principal.tenantId, {
-          appId,
-          teamId: before.teamId,
-          name: before.name,
-          identifiers: appIdentifiers(before),
-          policyId: before.policyId,
-        }),
+        'app',
+        principal.tenantId,
+        appId,
+        'the app still has registrations, secure strings or device overrides: remove them first',
       );
-      await this.store.audit(tx, principal, {
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.registry,
+        key: appKey(principal.tenantId, before),
         action: 'app.delete',
         target: { kind: 'app', id: appId },
         before: appSummary(before),
-        after: null,
       });
     });
   }

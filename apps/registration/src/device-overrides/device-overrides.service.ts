@@ -106,16 +106,13 @@ export class DeviceOverridesService {
   async delete(principal: Principal, overrideId: string): Promise<void> {
     await this.store.transaction(async (tx) => {
       const before = await this.find(tx, principal, overrideId, true);
-      await tx.query(`DELETE FROM ${this.store.table('device_override')} WHERE tenant_id = $1 AND id = $2`, [
-        principal.tenantId,
-        overrideId,
-      ]);
-      await this.store.outbox.appendTombstone(tx, Topics.policies, overrideKey(principal.tenantId, before));
-      await this.store.audit(tx, principal, {
+      await this.store.deleteTenantRow(tx, 'device_override', principal.tenantId, overrideId);
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.policies,
+        key: overrideKey(principal.tenantId, before),
         action: 'device-override.delete',
         target: { kind: 'device-override', id: overrideId },
         before: overrideSummary(before),
-        after: null,
       });
     });
   }

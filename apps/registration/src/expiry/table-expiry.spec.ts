@@ -31,14 +31,14 @@ function fakeStore(batches: Row[][]) {
       written.transactions += 1;
       return work(tx);
     },
-    outbox: {
-      appendTombstone: (_tx: EntityManager, topic: { name: string }, key: string) => {
-        written.tombstones.push({ topic: topic.name, key });
-        return Promise.resolve();
-      },
-    },
-    audit: (_tx: EntityManager, actor: { tenantId: string; keyId: string | null }, entry: AuditEntry) => {
-      written.audits.push({ tenantId: actor.tenantId, keyId: actor.keyId, entry });
+    publishRemoval: (
+      _tx: EntityManager,
+      actor: { tenantId: string; keyId: string | null },
+      removal: { topic: { name: string }; key: string } & Omit<AuditEntry, 'after'>,
+    ) => {
+      const { topic, key, ...entry } = removal;
+      written.tombstones.push({ topic: topic.name, key });
+      written.audits.push({ tenantId: actor.tenantId, keyId: actor.keyId, entry: { ...entry, after: null } });
       return Promise.resolve();
     },
   } as unknown as RegistryStore;

@@ -79,12 +79,12 @@ export class TableExpiry<
       .map(({ tenantId, entity }) => ({ tenantId, entity, key: key(tenantId, entity) }))
       .sort((a, b) => compare(a.key, b.key));
     for (const end of ends) {
-      await this.store.outbox.appendTombstone(tx, topic, end.key);
-      await this.store.audit(tx, expiryActor(end.tenantId), {
+      await this.store.publishRemoval(tx, expiryActor(end.tenantId), {
+        topic,
+        key: end.key,
         action: `${kind}.expire`,
         target: { kind, id: end.entity.id },
         before: summary(end.entity),
-        after: null,
       });
     }
     await tx.query(`UPDATE ${this.store.table(table)} SET expiry_published_at = now() WHERE id = ANY($1::uuid[])`, [

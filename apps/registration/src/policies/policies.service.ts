@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import { PolicyUpsertedV1, Topics } from '@tessera/contracts';
 import { mergeRules, PRESET_DESCRIPTIONS, PRESET_NAMES, PRESETS, type PresetName, ruleChanges } from '@tessera/policy';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../persistence/page';
 import { RegistryStore } from '../persistence/registry-store';
-import { isForeignKeyViolation, isUniqueViolation, pageOf, returned } from '../persistence/sql';
+import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
 import type { CreatePolicyInput, UpdatePolicyInput } from './policies.schemas';
 import {
   POLICY_COLUMNS,
@@ -120,36 +120,26 @@ export class PoliciesService {
   async delete(principal: Principal, policyId: string): Promise<void> {
     await this.store.transaction(async (tx) => {
       const before = await this.find(tx, principal.tenantId, policyId, true);
-      try {
-        await tx.query(`DELETE FROM ${this.store.table('policy')} WHERE tenant_id = $1 AND id = $2`, [
-          principal.tenantId,
-          policyId,
-        ]);
-      } catch (error) {
-        if (!isForeignKeyViolation(error)) throw error;
-        throw new ConflictException('the policy is assigned to apps: assign them another first');
-      }
-      await this.store.outbox.appendTombstone(
+      await this.store.deleteTenantRow(
         tx,
-        Topics.policies,
-        PolicyUpsertedV1.key(principal.tenantId, policyEventData(before)),
+        'policy',
+        principal.tenantId,
+        policyId,
+        'the policy is assigned to apps: assign them another first',
       );
-      await this.store.audit(tx, principal, {
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.policies,
+        key: PolicyUpsertedV1.key(principal.tenantId, policyEventData(before)),
         action: 'policy.delete',
         target: { kind: 'policy', id: policyId },
         before: policySummary(before),
-        after: null,
       });
     });
   }
 
   private async find(tx: EntityManager, tenantId: string, policyId: string, lock = false): Promise<PolicyView> {
-    const rows = await tx.query<PolicyView[]>(
-      `SELECT ${POLICY_COLUMNS} FROM ${this.store.table('policy')} WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
-      [tenantId, policyId],
-    );
-    if (!rows[0]) throw new NotFoundException('no such policy');
-    return policyFromRow(rows[0]);
+    const policies = { table: 'policy', columns: POLICY_COLUMNS, notFound: 'no such policy' };
+    return policyFromRow(await this.store.findTenantRow(tx, policies, tenantId, policyId, lock));
   }
 
   private nameTaken(name: string): ConflictException {

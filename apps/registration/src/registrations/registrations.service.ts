@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import { readApkIdentity } from '@tessera/apk';
-import type { Build } from '@tessera/contracts';
+import { type Build, Topics } from '@tessera/contracts';
 import { SERVICE_CONFIG } from '@tessera/service-runtime';
 import type { EntityManager } from 'typeorm';
 import { findVisibleApp, visibleTeam } from '../apps/app-lookup';
@@ -20,7 +20,7 @@ import { RegistryStore } from '../persistence/registry-store';
 import { pageOf, returned } from '../persistence/sql';
 import type { RegistrationConfig } from '../registration.config';
 import { apkBuild, type ApkUploadRefusalCode } from './apk-build';
-import { publishRegistration, unpublishRegistration } from './publish-registration';
+import { publishRegistration, registrationKey } from './publish-registration';
 import {
   REGISTRATION_COLUMNS,
   type RegistrationRow,
@@ -121,16 +121,13 @@ export class RegistrationsService {
   async delete(principal: Principal, registrationId: string): Promise<void> {
     await this.store.transaction(async (tx) => {
       const before = await this.findVisible(tx, principal, registrationId, true);
-      await tx.query(`DELETE FROM ${this.store.table('registration')} WHERE tenant_id = $1 AND id = $2`, [
-        principal.tenantId,
-        registrationId,
-      ]);
-      await unpublishRegistration(tx, this.store.outbox, principal.tenantId, before);
-      await this.store.audit(tx, principal, {
+      await this.store.deleteTenantRow(tx, 'registration', principal.tenantId, registrationId);
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.registry,
+        key: registrationKey(principal.tenantId, before),
         action: 'registration.delete',
         target: { kind: 'registration', id: registrationId },
         before: registrationSummary(before),
-        after: null,
       });
     });
   }

@@ -136,22 +136,18 @@ export class RevocationsService {
         ),
       );
       if (!revocation) throw new NotFoundException('no such revocation');
-      await this.store.outbox.appendTombstone(tx, Topics.revocations, revocationKey(principal.tenantId, revocation));
-      await this.store.audit(tx, principal, {
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.revocations,
+        key: revocationKey(principal.tenantId, revocation),
         action: 'revocation.lift',
         target: { kind: 'revocation', id: revocation.id },
         before: revocationSummary(revocation),
-        after: null,
       });
     });
   }
 
-  private async find(tx: EntityManager, tenantId: string, revocationId: string): Promise<RevocationView> {
-    const rows = await tx.query<RevocationView[]>(
-      `SELECT ${REVOCATION_COLUMNS} FROM ${this.store.table('revocation')} WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, revocationId],
-    );
-    if (!rows[0]) throw new NotFoundException('no such revocation');
-    return rows[0];
+  private find(tx: EntityManager, tenantId: string, revocationId: string): Promise<RevocationView> {
+    const revocations = { table: 'revocation', columns: REVOCATION_COLUMNS, notFound: 'no such revocation' };
+    return this.store.findTenantRow(tx, revocations, tenantId, revocationId);
   }
 }

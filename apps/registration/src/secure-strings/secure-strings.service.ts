@@ -88,16 +88,12 @@ export class SecureStringsService {
         ),
       );
       if (!row) throw new NotFoundException('no such secure string');
-      await this.store.outbox.appendTombstone(
-        tx,
-        Topics.registry,
-        SecureStringUpsertedV1.key(principal.tenantId, eventData(row)),
-      );
-      await this.store.audit(tx, principal, {
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.registry,
+        key: SecureStringUpsertedV1.key(principal.tenantId, eventData(row)),
         action: 'secure-string.delete',
         target: { kind: 'secure-string', id: row.id },
         before: secureStringSummary(row),
-        after: null,
       });
     });
   }

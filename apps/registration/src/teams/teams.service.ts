@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { canSeeTeam, type Principal } from '@tessera/access';
 import { TeamUpsertedV1, Topics } from '@tessera/contracts';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../persistence/page';
 import { RegistryStore } from '../persistence/registry-store';
-import { isForeignKeyViolation, isUniqueViolation, pageOf, returned } from '../persistence/sql';
+import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
 import { TEAM_COLUMNS, type TeamView } from './team.view';
 
 /** Teams of the caller's tenant. Every change writes its audit entry and its event in one transaction. */
@@ -100,36 +100,26 @@ export class TeamsService {
         throw new ConflictException('the team still has API keys that are not revoked: revoke them first');
       }
       await tx.query(`DELETE FROM ${this.store.table('api_key')} WHERE team_id = $1`, [teamId]);
-      try {
-        await tx.query(`DELETE FROM ${this.store.table('team')} WHERE tenant_id = $1 AND id = $2`, [
-          principal.tenantId,
-          teamId,
-        ]);
-      } catch (error) {
-        if (!isForeignKeyViolation(error)) throw error;
-        throw new ConflictException('the team still owns apps: delete them first');
-      }
-      await this.store.outbox.appendTombstone(
+      await this.store.deleteTenantRow(
         tx,
-        Topics.registry,
-        TeamUpsertedV1.key(principal.tenantId, { ...before, teamId }),
+        'team',
+        principal.tenantId,
+        teamId,
+        'the team still owns apps: delete them first',
       );
-      await this.store.audit(tx, principal, {
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.registry,
+        key: TeamUpsertedV1.key(principal.tenantId, { ...before, teamId }),
         action: 'team.delete',
         target: { kind: 'team', id: teamId },
         before: { name: before.name, description: before.description },
-        after: null,
       });
     });
   }
 
-  private async find(tx: EntityManager, tenantId: string, teamId: string, lock = false): Promise<TeamView> {
-    const rows = await tx.query<TeamView[]>(
-      `SELECT ${TEAM_COLUMNS} FROM ${this.store.table('team')} WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
-      [tenantId, teamId],
-    );
-    if (!rows[0]) throw new NotFoundException('no such team');
-    return rows[0];
+  private find(tx: EntityManager, tenantId: string, teamId: string, lock = false): Promise<TeamView> {
+    const teams = { table: 'team', columns: TEAM_COLUMNS, notFound: 'no such team' };
+    return this.store.findTenantRow(tx, teams, tenantId, teamId, lock);
   }
 
   private async publish(tx: EntityManager, tenantId: string, team: TeamView): Promise<void> {
