@@ -4,6 +4,7 @@ import type { Principal } from '@tessera/access';
 import { DeviceOverrideUpsertedV1, Topics } from '@tessera/contracts';
 import type { EntityManager } from 'typeorm';
 import { findVisibleApp, visibleTeam } from '../apps/app-lookup';
+import { expiryStatusCondition } from '../expiry/expiry-status';
 import type { Page } from '../persistence/page';
 import { RegistryStore } from '../persistence/registry-store';
 import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
@@ -37,10 +38,7 @@ export class DeviceOverridesService {
        WHERE o.tenant_id = $1 AND ($2::uuid IS NULL OR o.id > $2::uuid)
          AND ($3::uuid IS NULL OR o.app_id IS NULL OR a.team_id = $3::uuid)
          AND ($4::text IS NULL OR o.device_id = $4) AND ($5::uuid IS NULL OR o.app_id = $5::uuid)
-         AND CASE $6::text
-           WHEN 'active' THEN (o.expires_at IS NULL OR o.expires_at > now())
-           WHEN 'expired' THEN (o.expires_at <= now())
-           ELSE true END
+         AND ${expiryStatusCondition('$6', 'o.expires_at')}
        ORDER BY o.id LIMIT $7`,
       [
         principal.tenantId,

@@ -13,6 +13,7 @@ import { SERVICE_CONFIG } from '@tessera/service-runtime';
 import type { EntityManager } from 'typeorm';
 import { findVisibleApp, visibleTeam } from '../apps/app-lookup';
 import { APP_COLUMNS, type AppView } from '../apps/app.view';
+import { expiryStatusCondition } from '../expiry/expiry-status';
 import type { ExpiryInput } from '../http/duration';
 import { type UploadStream, withUploadedFile } from '../http/upload-to-temp-file';
 import type { Page } from '../persistence/page';
@@ -51,7 +52,7 @@ export class RegistrationsService {
        WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid) AND ($3::uuid IS NULL OR team_id = $3::uuid)
          AND ($4::uuid IS NULL OR team_id = $4::uuid) AND ($5::uuid IS NULL OR app_id = $5::uuid)
          AND ($6::text IS NULL OR platform = $6)
-         AND ($7::text = 'all' OR ($7::text = 'expired') = (expires_at IS NOT NULL AND expires_at <= now()))
+         AND ${expiryStatusCondition('$7')}
        ORDER BY id LIMIT $8`,
       [
         principal.tenantId,

@@ -3,6 +3,7 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import type { Principal } from '@tessera/access';
 import { RevocationUpsertedV1, Topics } from '@tessera/contracts';
 import type { EntityManager } from 'typeorm';
+import { expiryStatusCondition } from '../expiry/expiry-status';
 import type { Page } from '../persistence/page';
 import { RegistryStore } from '../persistence/registry-store';
 import { firstReturned, pageOf, returned } from '../persistence/sql';
@@ -37,11 +38,7 @@ export class RevocationsService {
       `SELECT ${REVOCATION_COLUMNS} FROM ${this.store.table('revocation')}
        WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid)
          AND ($3::text IS NULL OR subject_kind = $3) AND ($4::text IS NULL OR subject_value = $4)
-         AND CASE $5::text
-               WHEN 'active' THEN (expires_at IS NULL OR expires_at > now())
-               WHEN 'expired' THEN (expires_at <= now())
-               ELSE true
-             END
+         AND ${expiryStatusCondition('$5')}
        ORDER BY id LIMIT $6`,
       [
         principal.tenantId,
