@@ -24,11 +24,7 @@ describe('registration admin API: revocations (real Postgres and Kafka)', () => 
   let otherAdmin: string;
   let developer: string;
 
-  const counts = async () => ({
-    revocations: await reg.count('revocation'),
-    outbox: await reg.count('outbox_event'),
-    audit: await reg.count('audit_event'),
-  });
+  const counts = () => reg.counts('revocation', 'outbox_event', 'audit_event');
   const revoke = (body: unknown, key = admin) => reg.call('POST', '/v1/revocations', { key, body });
 
   beforeAll(async () => {

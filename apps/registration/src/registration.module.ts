@@ -1,7 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { OutboxWriter } from '@tessera/messaging';
 import { Keyring } from '@tessera/sealing';
-import { DataSource } from 'typeorm';
 import { MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
 import { ApiKeyGuard } from './access/api-key.guard';
@@ -17,14 +15,14 @@ import { DeviceOverridesController } from './device-overrides/device-overrides.c
 import { DeviceOverridesService } from './device-overrides/device-overrides.service';
 import { EXPIRING_ENTITIES, type ExpiringEntity } from './expiry/expiring-entity';
 import { ExpirySweeperWorker } from './expiry/expiry-sweeper.worker';
-import { RegistrationExpiry } from './registrations/registration-expiry';
+import { RegistrationExpiry } from './registrations/registration.expiry';
 import { RegistrationsController } from './registrations/registrations.controller';
 import { RegistrationsService } from './registrations/registrations.service';
 import { AppPolicyController } from './policies/app-policy.controller';
 import { AppPolicyService } from './policies/app-policy.service';
 import { PoliciesController } from './policies/policies.controller';
 import { PoliciesService } from './policies/policies.service';
-import { RevocationExpiry } from './revocations/revocation-expiry';
+import { RevocationExpiry } from './revocations/revocation.expiry';
 import { RevocationsController } from './revocations/revocations.controller';
 import { RevocationsService } from './revocations/revocations.service';
 import { SecureStringsController } from './secure-strings/secure-strings.controller';
@@ -34,6 +32,7 @@ import { TeamsService } from './teams/teams.service';
 import { TenantsController } from './tenants/tenants.controller';
 import { TenantsService } from './tenants/tenants.service';
 import { registrationSchema } from './migrations';
+import { RegistryStore } from './persistence/registry-store';
 import type { RegistrationConfig } from './registration.config';
 
 /** The registration service: tenants, teams, apps, registrations, policies, revocations; the admin API. */
@@ -64,6 +63,7 @@ export class RegistrationModule {
         AuditController,
       ],
       providers: [
+        RegistryStore,
         TenantsService,
         TeamsService,
         ApiKeysService,
@@ -103,15 +103,15 @@ export class RegistrationModule {
         },
         {
           provide: BootstrapKeyWorker,
-          inject: [ServiceLifecycle, DataSource, OutboxWriter],
-          useFactory: (lifecycle: ServiceLifecycle, dataSource: DataSource, outbox: OutboxWriter) => {
+          inject: [ServiceLifecycle, RegistryStore],
+          useFactory: (lifecycle: ServiceLifecycle, store: RegistryStore) => {
             const tenant = config.TESSERA_BOOTSTRAP_TENANT;
             const key = config.TESSERA_BOOTSTRAP_ADMIN_KEY;
             if (!tenant || !key) return undefined;
             const worker = new BootstrapKeyWorker(
-              dataSource,
-              outbox,
-              config.DATABASE_SCHEMA,
+              store.dataSource,
+              store.outbox,
+              store.schema,
               tenant,
               key,
               logger.child({ component: 'bootstrap' }),

@@ -17,11 +17,9 @@ import {
   type Role,
   secretMatches,
 } from '@tessera/access';
-import type { DatabaseServiceConfig } from '@tessera/config';
 import { DatabaseConnection } from '@tessera/database';
-import { quoteIdentifier } from '@tessera/messaging';
-import { DocumentedAsApiKeyGuard, SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource } from 'typeorm';
+import { DocumentedAsApiKeyGuard } from '@tessera/service-runtime';
+import { RegistryStore } from '../persistence/registry-store';
 import { type AuthenticatedRequest, PERMISSION } from './principal';
 
 interface KeyRow {
@@ -48,16 +46,11 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 @Injectable()
 @DocumentedAsApiKeyGuard()
 export class ApiKeyGuard implements CanActivate {
-  private readonly s: string;
-
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(RegistryStore) private readonly store: RegistryStore,
     @Inject(DatabaseConnection) private readonly database: DatabaseConnection,
     @Inject(Reflector) private readonly reflector: Reflector,
-    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
-  ) {
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -82,11 +75,12 @@ export class ApiKeyGuard implements CanActivate {
     const match = /^Bearer +(\S+)$/i.exec(header);
     const parsed = match?.[1] ? parseApiKey(match[1]) : undefined;
     if (!parsed) return undefined;
-    const rows = await this.dataSource.query<KeyRow[]>(
+    const rows = await this.store.dataSource.query<KeyRow[]>(
       `SELECT k.id, k.tenant_id AS "tenantId", k.team_id AS "teamId", k.role, k.secret_hash AS "secretHash",
               k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt", k.last_used_at AS "lastUsedAt",
               t.status AS "tenantStatus"
-       FROM ${this.s}.api_key k JOIN ${this.s}.tenant t ON t.id = k.tenant_id WHERE k.id = $1`,
+       FROM ${this.store.table('api_key')} k JOIN ${this.store.table('tenant')} t ON t.id = k.tenant_id
+       WHERE k.id = $1`,
       [parsed.id],
     );
     const key = rows[0];
@@ -94,7 +88,10 @@ export class ApiKeyGuard implements CanActivate {
     const now = new Date();
     if (!isKeyUsable(key, now) || key.tenantStatus !== 'active') return undefined;
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.dataSource.query(`UPDATE ${this.s}.api_key SET last_used_at = now() WHERE id = $1`, [key.id]);
+      await this.store.dataSource.query(
+        `UPDATE ${this.store.table('api_key')} SET last_used_at = now() WHERE id = $1`,
+        [key.id],
+      );
     }
     return { tenantId: key.tenantId, keyId: key.id, role: key.role, teamId: key.teamId };
   }

@@ -1,11 +1,8 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { keyScopeProblem, type Principal, type Role } from '@tessera/access';
-import type { DatabaseServiceConfig } from '@tessera/config';
-import { quoteIdentifier } from '@tessera/messaging';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource, type EntityManager } from 'typeorm';
-import { recordAudit } from '../audit/audit-log';
+import type { EntityManager } from 'typeorm';
 import type { Page } from '../persistence/page';
+import { RegistryStore } from '../persistence/registry-store';
 import { pageOf, returned } from '../persistence/sql';
 import { KEY_COLUMNS, type ApiKeyView, keySummary } from './api-key.view';
 import { insertApiKey } from './insert-api-key';
@@ -13,23 +10,14 @@ import { insertApiKey } from './insert-api-key';
 /** API keys of the caller's tenant: created (shown once), listed, revoked. Keys are not published as events. */
 @Injectable()
 export class ApiKeysService {
-  private readonly schema: string;
-  private readonly s: string;
-
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
-  ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  constructor(@Inject(RegistryStore) private readonly store: RegistryStore) {}
 
   async list(
     principal: Principal,
     query: { limit: number; cursor?: string | undefined; teamId?: string | undefined },
   ): Promise<Page<ApiKeyView>> {
-    const rows = await this.dataSource.query<ApiKeyView[]>(
-      `SELECT ${KEY_COLUMNS} FROM ${this.s}.api_key
+    const rows = await this.store.dataSource.query<ApiKeyView[]>(
+      `SELECT ${KEY_COLUMNS} FROM ${this.store.table('api_key')}
        WHERE tenant_id = $1 AND ($2::text IS NULL OR id > $2) AND ($3::uuid IS NULL OR team_id = $3::uuid)
        ORDER BY id LIMIT $4`,
       [principal.tenantId, query.cursor ?? null, query.teamId ?? null, query.limit + 1],
@@ -38,7 +26,7 @@ export class ApiKeysService {
   }
 
   async get(principal: Principal, keyId: string): Promise<ApiKeyView> {
-    return this.find(this.dataSource.manager, principal.tenantId, keyId);
+    return this.find(this.store.dataSource.manager, principal.tenantId, keyId);
   }
 
   async create(
@@ -47,22 +35,22 @@ export class ApiKeysService {
   ): Promise<ApiKeyView & { key: string }> {
     const problem = keyScopeProblem(input.role, input.teamId);
     if (problem) throw new BadRequestException({ statusCode: 400, message: problem });
-    return this.dataSource.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       if (input.teamId) {
         const team = await tx.query<unknown[]>(
-          `SELECT id FROM ${this.s}.team WHERE tenant_id = $1 AND id = $2 FOR SHARE`,
+          `SELECT id FROM ${this.store.table('team')} WHERE tenant_id = $1 AND id = $2 FOR SHARE`,
           [principal.tenantId, input.teamId],
         );
         if (team.length === 0) throw new BadRequestException({ statusCode: 400, message: 'teamId: no such team' });
       }
-      const { view, secret } = await insertApiKey(tx, this.schema, {
+      const { view, secret } = await insertApiKey(tx, this.store.schema, {
         tenantId: principal.tenantId,
         teamId: input.teamId ?? null,
         role: input.role,
         name: input.name,
         expiresAt: input.expiresAt ?? null,
       });
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.audit(tx, principal, {
         action: 'key.create',
         target: { kind: 'api_key', id: view.id },
         before: null,
@@ -74,16 +62,17 @@ export class ApiKeysService {
 
   /** Revokes a key at once; revoking a revoked key changes nothing and records nothing. */
   async revoke(principal: Principal, keyId: string): Promise<ApiKeyView> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const before = await this.find(tx, principal.tenantId, keyId, true);
       if (before.revokedAt !== null) return before;
       const after = returned<ApiKeyView>(
         await tx.query(
-          `UPDATE ${this.s}.api_key SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING ${KEY_COLUMNS}`,
+          `UPDATE ${this.store.table('api_key')} SET revoked_at = now() WHERE tenant_id = $1 AND id = $2
+           RETURNING ${KEY_COLUMNS}`,
           [principal.tenantId, keyId],
         ),
       );
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.audit(tx, principal, {
         action: 'key.revoke',
         target: { kind: 'api_key', id: keyId },
         before: keySummary(before),
@@ -93,12 +82,8 @@ export class ApiKeysService {
     });
   }
 
-  private async find(tx: EntityManager, tenantId: string, keyId: string, lock = false): Promise<ApiKeyView> {
-    const rows = await tx.query<ApiKeyView[]>(
-      `SELECT ${KEY_COLUMNS} FROM ${this.s}.api_key WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
-      [tenantId, keyId],
-    );
-    if (!rows[0]) throw new NotFoundException('no such API key');
-    return rows[0];
+  private find(tx: EntityManager, tenantId: string, keyId: string, lock = false): Promise<ApiKeyView> {
+    const keys = { table: 'api_key', columns: KEY_COLUMNS, notFound: 'no such API key' };
+    return this.store.findTenantRow(tx, keys, tenantId, keyId, lock);
   }
 }

@@ -1,6 +1,6 @@
 import { AndroidPackageNameSchema, AppleTeamIdSchema, BundleIdSchema, PLATFORMS } from '@tessera/contracts';
 import { z } from 'zod';
-import { limit, name, uuid } from '../http/common-schemas';
+import { idCursor, limit, name, uuid } from '../http/common-schemas';
 
 export const AppIdParam = uuid('an app id');
 
@@ -25,7 +25,7 @@ export const UpdateAppBody = z.strictObject({ name: name(100) });
 
 export const ListAppsQuery = z.strictObject({
   limit,
-  cursor: z.uuid({ error: 'expected a cursor from nextCursor' }).optional(),
+  cursor: idCursor.optional(),
   teamId: uuid('a team id').optional(),
   platform: z.enum(PLATFORMS, { error: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
 });

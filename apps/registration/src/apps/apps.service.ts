@@ -1,40 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { canWriteTeamResources, type Principal } from '@tessera/access';
-import type { DatabaseServiceConfig } from '@tessera/config';
-import { AppUpsertedV1, Topics } from '@tessera/contracts';
-import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource } from 'typeorm';
-import { recordAudit } from '../audit/audit-log';
+import { Topics } from '@tessera/contracts';
 import type { Page } from '../persistence/page';
-import { isForeignKeyViolation, isUniqueViolation, pageOf, returned } from '../persistence/sql';
+import { RegistryStore } from '../persistence/registry-store';
+import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
 import { findVisibleApp, visibleTeam } from './app-lookup';
-import { APP_COLUMNS, appIdentifiers, appSummary, type AppView } from './app.view';
+import { APP_COLUMNS, appSummary, type AppView } from './app.view';
 import type { CreateAppInput } from './apps.schemas';
-import { publishApp } from './publish-app';
+import { appKey, publishApp } from './publish-app';
 
 /** Apps of the caller's tenant; developers see and change only their own team's. */
 @Injectable()
 export class AppsService {
-  private readonly schema: string;
-  private readonly s: string;
-
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
-    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
-  ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  constructor(@Inject(RegistryStore) private readonly store: RegistryStore) {}
 
   async list(
     principal: Principal,
     query: { limit: number; cursor?: string | undefined; teamId?: string | undefined; platform?: string | undefined },
   ): Promise<Page<AppView>> {
-    const rows = await this.dataSource.query<AppView[]>(
-      `SELECT ${APP_COLUMNS} FROM ${this.s}.app
+    const rows = await this.store.dataSource.query<AppView[]>(
+      `SELECT ${APP_COLUMNS} FROM ${this.store.table('app')}
        WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid) AND ($3::uuid IS NULL OR team_id = $3::uuid)
          AND ($4::uuid IS NULL OR team_id = $4::uuid) AND ($5::text IS NULL OR platform = $5)
        ORDER BY id LIMIT $6`,
@@ -51,14 +37,14 @@ export class AppsService {
   }
 
   get(principal: Principal, appId: string): Promise<AppView> {
-    return findVisibleApp(this.dataSource.manager, this.schema, principal, appId);
+    return findVisibleApp(this.store.dataSource.manager, this.store.schema, principal, appId);
   }
 
   async create(principal: Principal, input: CreateAppInput): Promise<AppView> {
     const teamId = this.owningTeam(principal, input.teamId);
-    return this.dataSource.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const team = await tx.query<unknown[]>(
-        `SELECT id FROM ${this.s}.team WHERE tenant_id = $1 AND id = $2 FOR SHARE`,
+        `SELECT id FROM ${this.store.table('team')} WHERE tenant_id = $1 AND id = $2 FOR SHARE`,
         [principal.tenantId, teamId],
       );
       if (team.length === 0) throw new BadRequestException({ statusCode: 400, message: 'teamId: no such team' });
@@ -66,7 +52,8 @@ export class AppsService {
       try {
         app = returned(
           await tx.query<AppView[]>(
-            `INSERT INTO ${this.s}.app (id, tenant_id, team_id, name, platform, package_name, apple_team_id, bundle_id)
+            `INSERT INTO ${this.store.table('app')}
+               (id, tenant_id, team_id, name, platform, package_name, apple_team_id, bundle_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${APP_COLUMNS}`,
             [
               randomUUID(),
@@ -87,8 +74,8 @@ export class AppsService {
         }
         throw error;
       }
-      await publishApp(tx, this.outbox, principal.tenantId, app);
-      await recordAudit(tx, this.schema, principal, {
+      await publishApp(tx, this.store.outbox, principal.tenantId, app);
+      await this.store.audit(tx, principal, {
         action: 'app.create',
         target: { kind: 'app', id: app.id },
         before: null,
@@ -99,17 +86,17 @@ export class AppsService {
   }
 
   async update(principal: Principal, appId: string, change: { name: string }): Promise<AppView> {
-    return this.dataSource.transaction(async (tx) => {
-      const before = await findVisibleApp(tx, this.schema, principal, appId, 'update');
+    return this.store.transaction(async (tx) => {
+      const before = await findVisibleApp(tx, this.store.schema, principal, appId, 'update');
       const app = returned<AppView>(
         await tx.query(
-          `UPDATE ${this.s}.app SET name = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2
+          `UPDATE ${this.store.table('app')} SET name = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2
            RETURNING ${APP_COLUMNS}`,
           [principal.tenantId, appId, change.name],
         ),
       );
-      await publishApp(tx, this.outbox, principal.tenantId, app);
-      await recordAudit(tx, this.schema, principal, {
+      await publishApp(tx, this.store.outbox, principal.tenantId, app);
+      await this.store.audit(tx, principal, {
         action: 'app.update',
         target: { kind: 'app', id: app.id },
         before: appSummary(before),
@@ -124,32 +111,21 @@ export class AppsService {
    * so): each of those leaves Kafka through its own tombstone, never silently with the app.
    */
   async delete(principal: Principal, appId: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      const before = await findVisibleApp(tx, this.schema, principal, appId, 'update');
-      try {
-        await tx.query(`DELETE FROM ${this.s}.app WHERE tenant_id = $1 AND id = $2`, [principal.tenantId, appId]);
-      } catch (error) {
-        if (!isForeignKeyViolation(error)) throw error;
-        throw new ConflictException(
-          'the app still has registrations, secure strings or device overrides: remove them first',
-        );
-      }
-      await this.outbox.appendTombstone(
+    await this.store.transaction(async (tx) => {
+      const before = await findVisibleApp(tx, this.store.schema, principal, appId, 'update');
+      await this.store.deleteTenantRow(
         tx,
-        Topics.registry,
-        AppUpsertedV1.key(principal.tenantId, {
-          appId,
-          teamId: before.teamId,
-          name: before.name,
-          identifiers: appIdentifiers(before),
-          policyId: before.policyId,
-        }),
+        'app',
+        principal.tenantId,
+        appId,
+        'the app still has registrations, secure strings or device overrides: remove them first',
       );
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.registry,
+        key: appKey(principal.tenantId, before),
         action: 'app.delete',
         target: { kind: 'app', id: appId },
         before: appSummary(before),
-        after: null,
       });
     });
   }

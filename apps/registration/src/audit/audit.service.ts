@@ -1,24 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
-import type { DatabaseServiceConfig } from '@tessera/config';
-import { quoteIdentifier } from '@tessera/messaging';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource } from 'typeorm';
 import type { Page } from '../persistence/page';
+import { RegistryStore } from '../persistence/registry-store';
 import { pageOf } from '../persistence/sql';
 import { AUDIT_COLUMNS, type AuditEventView } from './audit-event.view';
 
 /** Reads the audit log of the caller's tenant, newest first. */
 @Injectable()
 export class AuditService {
-  private readonly s: string;
-
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
-  ) {
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  constructor(@Inject(RegistryStore) private readonly store: RegistryStore) {}
 
   async list(
     principal: Principal,
@@ -31,8 +21,8 @@ export class AuditService {
       action?: string | undefined;
     },
   ): Promise<Page<AuditEventView>> {
-    const rows = await this.dataSource.query<AuditEventView[]>(
-      `SELECT ${AUDIT_COLUMNS} FROM ${this.s}.audit_event
+    const rows = await this.store.dataSource.query<AuditEventView[]>(
+      `SELECT ${AUDIT_COLUMNS} FROM ${this.store.table('audit_event')}
        WHERE tenant_id = $1
          AND ($2::bigint IS NULL OR id < $2::bigint)
          AND ($3::timestamptz IS NULL OR at >= $3)

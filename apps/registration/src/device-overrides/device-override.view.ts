@@ -1,4 +1,4 @@
-import type { DeviceOverrideUpsertedV1, EventData } from '@tessera/contracts';
+import { DeviceOverrideUpsertedV1, type EventData } from '@tessera/contracts';
 
 export const OVERRIDE_VERDICTS = ['pass', 'fail'] as const;
 export type OverrideVerdict = (typeof OVERRIDE_VERDICTS)[number];
@@ -35,6 +35,11 @@ export function overrideEventData(override: DeviceOverrideView): EventData<typeo
     createdAt: override.createdAt.toISOString(),
     expiresAt: override.expiresAt?.toISOString() ?? null,
   };
+}
+
+/** The override's key on the policies topic (where its tombstone goes). */
+export function overrideKey(tenantId: string, override: DeviceOverrideView): string {
+  return DeviceOverrideUpsertedV1.key(tenantId, overrideEventData(override));
 }
 
 /** The audit summary of an override. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limit, name, uuid } from '../http/common-schemas';
+import { expiryStatus, idCursor, limit, name, uuid } from '../http/common-schemas';
 import { expiryFields, withExpiry } from '../http/duration';
 import { OVERRIDE_VERDICTS } from './device-override.view';
 
@@ -10,8 +10,6 @@ export const DeviceIdSchema = z
   .string({ error: 'expected a device id (1-256 printable ASCII characters)' })
   .max(256, 'at most 256 characters')
   .regex(/^[!-~](?:[ -~]*[!-~])?$/, 'expected a device id: printable ASCII characters, no leading or trailing space');
-
-const OVERRIDE_STATUSES = ['active', 'expired', 'all'] as const;
 
 export const CreateOverrideBody = withExpiry(
   z.strictObject({
@@ -28,9 +26,9 @@ export type CreateOverrideInput = z.output<typeof CreateOverrideBody>;
 
 export const ListOverridesQuery = z.strictObject({
   limit,
-  cursor: z.uuid({ error: 'expected a cursor from nextCursor' }).optional(),
+  cursor: idCursor.optional(),
   deviceId: DeviceIdSchema.optional(),
   appId: uuid('an app id').optional(),
-  status: z.enum(OVERRIDE_STATUSES, { error: `expected one of ${OVERRIDE_STATUSES.join(', ')}` }).default('active'),
+  status: expiryStatus,
 });
 export type ListOverridesInput = z.output<typeof ListOverridesQuery>;

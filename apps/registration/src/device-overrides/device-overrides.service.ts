@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
-import type { DatabaseServiceConfig } from '@tessera/config';
 import { DeviceOverrideUpsertedV1, Topics } from '@tessera/contracts';
-import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { findVisibleApp, visibleTeam } from '../apps/app-lookup';
-import { recordAudit } from '../audit/audit-log';
+import { expiryStatusCondition } from '../expiry/expiry-status';
 import type { Page } from '../persistence/page';
+import { RegistryStore } from '../persistence/registry-store';
 import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
 import { DeviceOverrideExpiry } from './device-override.expiry';
-import { OVERRIDE_COLUMNS, type DeviceOverrideView, overrideEventData, overrideSummary } from './device-override.view';
+import {
+  OVERRIDE_COLUMNS,
+  type DeviceOverrideView,
+  overrideEventData,
+  overrideKey,
+  overrideSummary,
+} from './device-override.view';
 import type { CreateOverrideInput, ListOverridesInput } from './device-overrides.schemas';
 
 /**
@@ -22,29 +26,19 @@ import type { CreateOverrideInput, ListOverridesInput } from './device-overrides
  */
 @Injectable()
 export class DeviceOverridesService {
-  private readonly schema: string;
-  private readonly s: string;
-
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
+    @Inject(RegistryStore) private readonly store: RegistryStore,
     @Inject(DeviceOverrideExpiry) private readonly expiry: DeviceOverrideExpiry,
-    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
-  ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  ) {}
 
   async list(principal: Principal, query: ListOverridesInput): Promise<Page<DeviceOverrideView>> {
-    const rows = await this.dataSource.query<DeviceOverrideView[]>(
-      `SELECT ${OVERRIDE_COLUMNS} FROM ${this.s}.device_override AS o LEFT JOIN ${this.s}.app AS a ON a.id = o.app_id
+    const rows = await this.store.dataSource.query<DeviceOverrideView[]>(
+      `SELECT ${OVERRIDE_COLUMNS}
+       FROM ${this.store.table('device_override')} AS o LEFT JOIN ${this.store.table('app')} AS a ON a.id = o.app_id
        WHERE o.tenant_id = $1 AND ($2::uuid IS NULL OR o.id > $2::uuid)
          AND ($3::uuid IS NULL OR o.app_id IS NULL OR a.team_id = $3::uuid)
          AND ($4::text IS NULL OR o.device_id = $4) AND ($5::uuid IS NULL OR o.app_id = $5::uuid)
-         AND CASE $6::text
-           WHEN 'active' THEN (o.expires_at IS NULL OR o.expires_at > now())
-           WHEN 'expired' THEN (o.expires_at <= now())
-           ELSE true END
+         AND ${expiryStatusCondition('$6', 'o.expires_at')}
        ORDER BY o.id LIMIT $7`,
       [
         principal.tenantId,
@@ -60,18 +54,18 @@ export class DeviceOverridesService {
   }
 
   get(principal: Principal, overrideId: string): Promise<DeviceOverrideView> {
-    return this.find(this.dataSource.manager, principal, overrideId);
+    return this.find(this.store.dataSource.manager, principal, overrideId);
   }
 
   async create(principal: Principal, input: CreateOverrideInput): Promise<DeviceOverrideView> {
     const appId = input.appId ?? null;
     try {
-      return await this.dataSource.transaction(async (tx) => {
+      return await this.store.transaction(async (tx) => {
         if (appId !== null) await this.visibleApp(tx, principal, appId);
         await this.refuseOverrideInForce(tx, principal.tenantId, input.deviceId, appId);
         const override = returned(
           await tx.query<DeviceOverrideView[]>(
-            `INSERT INTO ${this.s}.device_override AS o
+            `INSERT INTO ${this.store.table('device_override')} AS o
                (id, tenant_id, device_id, app_id, verdict, reason, expires_at, created_by_key_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${OVERRIDE_COLUMNS}`,
             [
@@ -86,11 +80,11 @@ export class DeviceOverridesService {
             ],
           ),
         );
-        await this.outbox.append(tx, DeviceOverrideUpsertedV1, {
+        await this.store.outbox.append(tx, DeviceOverrideUpsertedV1, {
           tenant: principal.tenantId,
           data: overrideEventData(override),
         });
-        await recordAudit(tx, this.schema, principal, {
+        await this.store.audit(tx, principal, {
           action: 'device-override.create',
           target: { kind: 'device-override', id: override.id },
           before: null,
@@ -101,29 +95,22 @@ export class DeviceOverridesService {
     } catch (error) {
       // Another request created the same device's override between our check and our insert.
       if (!isUniqueViolation(error)) throw error;
-      const existing = await this.inForce(this.dataSource.manager, principal.tenantId, input.deviceId, appId);
+      const existing = await this.inForce(this.store.dataSource.manager, principal.tenantId, input.deviceId, appId);
       throw this.conflict(appId, existing?.id);
     }
   }
 
   /** Removes an override, in force or expired; a tombstone takes it out of every consumer's view. */
   async delete(principal: Principal, overrideId: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const before = await this.find(tx, principal, overrideId, true);
-      await tx.query(`DELETE FROM ${this.s}.device_override WHERE tenant_id = $1 AND id = $2`, [
-        principal.tenantId,
-        overrideId,
-      ]);
-      await this.outbox.appendTombstone(
-        tx,
-        Topics.policies,
-        DeviceOverrideUpsertedV1.key(principal.tenantId, overrideEventData(before)),
-      );
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.deleteTenantRow(tx, 'device_override', principal.tenantId, overrideId);
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.policies,
+        key: overrideKey(principal.tenantId, before),
         action: 'device-override.delete',
         target: { kind: 'device-override', id: overrideId },
         before: overrideSummary(before),
-        after: null,
       });
     });
   }
@@ -153,7 +140,7 @@ export class DeviceOverridesService {
     lock = false,
   ): Promise<DeviceOverrideView | undefined> {
     const rows = await tx.query<DeviceOverrideView[]>(
-      `SELECT ${OVERRIDE_COLUMNS} FROM ${this.s}.device_override AS o
+      `SELECT ${OVERRIDE_COLUMNS} FROM ${this.store.table('device_override')} AS o
        WHERE o.tenant_id = $1 AND o.device_id = $2 AND o.app_id IS NOT DISTINCT FROM $3::uuid
          AND o.expiry_published_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
       [tenantId, deviceId, appId],
@@ -173,7 +160,7 @@ export class DeviceOverridesService {
   /** A body's app must be one the caller sees; anything else reads as an app that does not exist. */
   private async visibleApp(tx: EntityManager, principal: Principal, appId: string): Promise<void> {
     try {
-      await findVisibleApp(tx, this.schema, principal, appId, 'share');
+      await findVisibleApp(tx, this.store.schema, principal, appId, 'share');
     } catch (error) {
       if (!(error instanceof NotFoundException)) throw error;
       throw new BadRequestException({ statusCode: 400, message: 'appId: no such app' });
@@ -187,7 +174,8 @@ export class DeviceOverridesService {
     lock = false,
   ): Promise<DeviceOverrideView> {
     const rows = await tx.query<DeviceOverrideView[]>(
-      `SELECT ${OVERRIDE_COLUMNS} FROM ${this.s}.device_override AS o LEFT JOIN ${this.s}.app AS a ON a.id = o.app_id
+      `SELECT ${OVERRIDE_COLUMNS}
+       FROM ${this.store.table('device_override')} AS o LEFT JOIN ${this.store.table('app')} AS a ON a.id = o.app_id
        WHERE o.tenant_id = $1 AND o.id = $2 AND ($3::uuid IS NULL OR o.app_id IS NULL OR a.team_id = $3::uuid)
        ${lock ? 'FOR UPDATE OF o' : ''}`,
       [principal.tenantId, overrideId, visibleTeam(principal)],

@@ -26,3 +26,13 @@ export const futureTime = time.refine((d) => d.getTime() > Date.now(), { error: 
 export const uuid = (what: string) => z.uuid({ error: `expected ${what} (UUID)` });
 
 export const KeyIdParam = z.string().regex(/^[0-9a-f]{16}$/, 'expected a key id (16 hex characters)');
+
+/** The cursor of a list paged by UUID id: the `nextCursor` of the previous page. */
+export const idCursor = z.uuid({ error: 'expected a cursor from nextCursor' });
+
+export const EXPIRY_STATUSES = ['active', 'expired', 'all'] as const;
+
+/** Which rows of a list of expiring ones: those in force (the default), the expired ones, or all. */
+export const expiryStatus = z
+  .enum(EXPIRY_STATUSES, { error: `expected one of ${EXPIRY_STATUSES.join(', ')}` })
+  .default('active');

@@ -1,38 +1,24 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
-import type { DatabaseServiceConfig } from '@tessera/config';
-import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource } from 'typeorm';
 import { findVisibleApp } from '../apps/app-lookup';
 import { APP_COLUMNS, type AppView } from '../apps/app.view';
 import { publishApp } from '../apps/publish-app';
-import { recordAudit } from '../audit/audit-log';
+import { RegistryStore } from '../persistence/registry-store';
 import { returned } from '../persistence/sql';
 
 /** Which policy an app is attested under: one of its tenant's, or (null) the built-in default. */
 @Injectable()
 export class AppPolicyService {
-  private readonly schema: string;
-  private readonly s: string;
-
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
-    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
-  ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  constructor(@Inject(RegistryStore) private readonly store: RegistryStore) {}
 
   /** Assigns the policy and republishes the app; assigning the policy it already has writes nothing. */
   async assign(principal: Principal, appId: string, policyId: string | null): Promise<AppView> {
-    return this.dataSource.transaction(async (tx) => {
-      const before = await findVisibleApp(tx, this.schema, principal, appId, 'update');
+    return this.store.transaction(async (tx) => {
+      const before = await findVisibleApp(tx, this.store.schema, principal, appId, 'update');
       if (policyId !== null) {
         // FOR SHARE: the policy cannot be deleted between this check and the commit.
         const policy = await tx.query<unknown[]>(
-          `SELECT id FROM ${this.s}.policy WHERE tenant_id = $1 AND id = $2 FOR SHARE`,
+          `SELECT id FROM ${this.store.table('policy')} WHERE tenant_id = $1 AND id = $2 FOR SHARE`,
           [principal.tenantId, policyId],
         );
         if (policy.length === 0) {
@@ -42,13 +28,13 @@ export class AppPolicyService {
       if (before.policyId === policyId) return before;
       const app = returned<AppView>(
         await tx.query(
-          `UPDATE ${this.s}.app SET policy_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2
+          `UPDATE ${this.store.table('app')} SET policy_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2
            RETURNING ${APP_COLUMNS}`,
           [principal.tenantId, appId, policyId],
         ),
       );
-      await publishApp(tx, this.outbox, principal.tenantId, app);
-      await recordAudit(tx, this.schema, principal, {
+      await publishApp(tx, this.store.outbox, principal.tenantId, app);
+      await this.store.audit(tx, principal, {
         action: 'app.assign-policy',
         target: { kind: 'app', id: appId },
         before: { policyId: before.policyId },

@@ -1,6 +1,6 @@
 import { PolicyRulesPatchSchema, PRESET_NAMES } from '@tessera/policy';
 import { z } from 'zod';
-import { limit, name, uuid } from '../http/common-schemas';
+import { idCursor, limit, name, uuid } from '../http/common-schemas';
 
 export const PolicyIdParam = uuid('a policy id');
 
@@ -23,7 +23,7 @@ export type UpdatePolicyInput = z.output<typeof UpdatePolicyBody>;
 
 export const ListPoliciesQuery = z.strictObject({
   limit,
-  cursor: z.uuid({ error: 'expected a cursor from nextCursor' }).optional(),
+  cursor: idCursor.optional(),
 });
 
 /** null: the app goes back to the built-in default policy. */

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
-import type { DatabaseServiceConfig } from '@tessera/config';
 import { PolicyUpsertedV1, Topics } from '@tessera/contracts';
-import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
 import { mergeRules, PRESET_DESCRIPTIONS, PRESET_NAMES, PRESETS, type PresetName, ruleChanges } from '@tessera/policy';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource, type EntityManager } from 'typeorm';
-import { recordAudit } from '../audit/audit-log';
+import type { EntityManager } from 'typeorm';
 import type { Page } from '../persistence/page';
-import { isForeignKeyViolation, isUniqueViolation, pageOf, returned } from '../persistence/sql';
+import { RegistryStore } from '../persistence/registry-store';
+import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
 import type { CreatePolicyInput, UpdatePolicyInput } from './policies.schemas';
 import {
   POLICY_COLUMNS,
@@ -33,17 +30,7 @@ export interface PresetView {
  */
 @Injectable()
 export class PoliciesService {
-  private readonly schema: string;
-  private readonly s: string;
-
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
-    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
-  ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  constructor(@Inject(RegistryStore) private readonly store: RegistryStore) {}
 
   presets(): { items: PresetView[] } {
     return {
@@ -52,8 +39,8 @@ export class PoliciesService {
   }
 
   async list(principal: Principal, query: { limit: number; cursor?: string | undefined }): Promise<Page<PolicyView>> {
-    const rows = await this.dataSource.query<PolicyView[]>(
-      `SELECT ${POLICY_COLUMNS} FROM ${this.s}.policy
+    const rows = await this.store.dataSource.query<PolicyView[]>(
+      `SELECT ${POLICY_COLUMNS} FROM ${this.store.table('policy')}
        WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid)
        ORDER BY id LIMIT $3`,
       [principal.tenantId, query.cursor ?? null, query.limit + 1],
@@ -62,18 +49,18 @@ export class PoliciesService {
   }
 
   get(principal: Principal, policyId: string): Promise<PolicyView> {
-    return this.find(this.dataSource.manager, principal.tenantId, policyId);
+    return this.find(this.store.dataSource.manager, principal.tenantId, policyId);
   }
 
   /** A policy from a preset's rules with the request's rules laid over them. */
   async create(principal: Principal, input: CreatePolicyInput): Promise<PolicyView> {
     const rules = mergeRules(PRESETS[input.preset], input.rules ?? {});
-    return this.dataSource.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       let policy: PolicyView;
       try {
         policy = returnedPolicy(
           await tx.query<PolicyView[]>(
-            `INSERT INTO ${this.s}.policy (id, tenant_id, name, rules) VALUES ($1, $2, $3, $4::jsonb)
+            `INSERT INTO ${this.store.table('policy')} (id, tenant_id, name, rules) VALUES ($1, $2, $3, $4::jsonb)
              RETURNING ${POLICY_COLUMNS}`,
             [randomUUID(), principal.tenantId, input.name, JSON.stringify(rules)],
           ),
@@ -82,8 +69,11 @@ export class PoliciesService {
         if (isUniqueViolation(error)) throw this.nameTaken(input.name);
         throw error;
       }
-      await this.outbox.append(tx, PolicyUpsertedV1, { tenant: principal.tenantId, data: policyEventData(policy) });
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.outbox.append(tx, PolicyUpsertedV1, {
+        tenant: principal.tenantId,
+        data: policyEventData(policy),
+      });
+      await this.store.audit(tx, principal, {
         action: 'policy.create',
         target: { kind: 'policy', id: policy.id },
         before: null,
@@ -95,7 +85,7 @@ export class PoliciesService {
 
   /** Renames and/or lays rules over the current ones; a change that changes nothing writes nothing. */
   async update(principal: Principal, policyId: string, change: UpdatePolicyInput): Promise<PolicyView> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const before = await this.find(tx, principal.tenantId, policyId, true);
       const name = change.name ?? before.name;
       const rules = mergeRules(before.rules, change.rules ?? {});
@@ -104,7 +94,7 @@ export class PoliciesService {
       try {
         policy = returnedPolicy(
           await tx.query(
-            `UPDATE ${this.s}.policy SET name = $3, rules = $4::jsonb, updated_at = now()
+            `UPDATE ${this.store.table('policy')} SET name = $3, rules = $4::jsonb, updated_at = now()
              WHERE tenant_id = $1 AND id = $2 RETURNING ${POLICY_COLUMNS}`,
             [principal.tenantId, policyId, name, JSON.stringify(rules)],
           ),
@@ -113,8 +103,11 @@ export class PoliciesService {
         if (isUniqueViolation(error)) throw this.nameTaken(name);
         throw error;
       }
-      await this.outbox.append(tx, PolicyUpsertedV1, { tenant: principal.tenantId, data: policyEventData(policy) });
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.outbox.append(tx, PolicyUpsertedV1, {
+        tenant: principal.tenantId,
+        data: policyEventData(policy),
+      });
+      await this.store.audit(tx, principal, {
         action: 'policy.update',
         target: { kind: 'policy', id: policyId },
         ...policyChangeSummaries(before, policy),
@@ -125,35 +118,28 @@ export class PoliciesService {
 
   /** Deletes a policy no app is assigned to (the foreign key of app.policy_id says so); a tombstone follows. */
   async delete(principal: Principal, policyId: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const before = await this.find(tx, principal.tenantId, policyId, true);
-      try {
-        await tx.query(`DELETE FROM ${this.s}.policy WHERE tenant_id = $1 AND id = $2`, [principal.tenantId, policyId]);
-      } catch (error) {
-        if (!isForeignKeyViolation(error)) throw error;
-        throw new ConflictException('the policy is assigned to apps: assign them another first');
-      }
-      await this.outbox.appendTombstone(
+      await this.store.deleteTenantRow(
         tx,
-        Topics.policies,
-        PolicyUpsertedV1.key(principal.tenantId, policyEventData(before)),
+        'policy',
+        principal.tenantId,
+        policyId,
+        'the policy is assigned to apps: assign them another first',
       );
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.policies,
+        key: PolicyUpsertedV1.key(principal.tenantId, policyEventData(before)),
         action: 'policy.delete',
         target: { kind: 'policy', id: policyId },
         before: policySummary(before),
-        after: null,
       });
     });
   }
 
   private async find(tx: EntityManager, tenantId: string, policyId: string, lock = false): Promise<PolicyView> {
-    const rows = await tx.query<PolicyView[]>(
-      `SELECT ${POLICY_COLUMNS} FROM ${this.s}.policy WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
-      [tenantId, policyId],
-    );
-    if (!rows[0]) throw new NotFoundException('no such policy');
-    return policyFromRow(rows[0]);
+    const policies = { table: 'policy', columns: POLICY_COLUMNS, notFound: 'no such policy' };
+    return policyFromRow(await this.store.findTenantRow(tx, policies, tenantId, policyId, lock));
   }
 
   private nameTaken(name: string): ConflictException {

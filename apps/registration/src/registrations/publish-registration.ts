@@ -1,4 +1,4 @@
-import { RegistrationUpsertedV1, Topics, type EventData } from '@tessera/contracts';
+import { RegistrationUpsertedV1, type EventData } from '@tessera/contracts';
 import type { OutboxWriter } from '@tessera/messaging';
 import type { EntityManager } from 'typeorm';
 import { buildOf, type RegistrationView } from './registration.view';
@@ -28,14 +28,4 @@ export async function publishRegistration(
 /** The registration's key on the registry topic (where its tombstone goes). */
 export function registrationKey(tenantId: string, registration: RegistrationView): string {
   return RegistrationUpsertedV1.key(tenantId, eventData(registration));
-}
-
-/** Removes the registration from the registry topic, in the transaction that deleted or expired it. */
-export async function unpublishRegistration(
-  tx: EntityManager,
-  outbox: OutboxWriter,
-  tenantId: string,
-  registration: RegistrationView,
-): Promise<void> {
-  await outbox.appendTombstone(tx, Topics.registry, registrationKey(tenantId, registration));
 }

@@ -1,6 +1,6 @@
 import { PLATFORMS, Sha256HexSchema, VersionCodeSchema } from '@tessera/contracts';
 import { z } from 'zod';
-import { limit, name, uuid } from '../http/common-schemas';
+import { expiryStatus, idCursor, limit, name, uuid } from '../http/common-schemas';
 import { atMostOneExpiry, bothExpiries, expiryFields } from '../http/duration';
 
 export const RegistrationIdParam = uuid('a registration id');
@@ -78,16 +78,12 @@ export const ApkUploadQuery = z
   .refine(atMostOneExpiry, bothExpiries);
 export type ApkUploadInput = z.output<typeof ApkUploadQuery>;
 
-export const REGISTRATION_STATUSES = ['active', 'expired', 'all'] as const;
-
 export const ListRegistrationsQuery = z.strictObject({
   limit,
-  cursor: z.uuid({ error: 'expected a cursor from nextCursor' }).optional(),
+  cursor: idCursor.optional(),
   appId: uuid('an app id').optional(),
   teamId: uuid('a team id').optional(),
   platform: z.enum(PLATFORMS, { error: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
-  status: z
-    .enum(REGISTRATION_STATUSES, { error: `expected one of ${REGISTRATION_STATUSES.join(', ')}` })
-    .default('active'),
+  status: expiryStatus,
 });
 export type ListRegistrationsInput = z.output<typeof ListRegistrationsQuery>;

@@ -8,20 +8,20 @@ import {
 } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import { readApkIdentity } from '@tessera/apk';
-import type { Build } from '@tessera/contracts';
-import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
+import { type Build, Topics } from '@tessera/contracts';
 import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { findVisibleApp, visibleTeam } from '../apps/app-lookup';
 import { APP_COLUMNS, type AppView } from '../apps/app.view';
-import { recordAudit } from '../audit/audit-log';
+import { expiryStatusCondition } from '../expiry/expiry-status';
 import type { ExpiryInput } from '../http/duration';
 import { type UploadStream, withUploadedFile } from '../http/upload-to-temp-file';
 import type { Page } from '../persistence/page';
+import { RegistryStore } from '../persistence/registry-store';
 import { pageOf, returned } from '../persistence/sql';
 import type { RegistrationConfig } from '../registration.config';
 import { apkBuild, type ApkUploadRefusalCode } from './apk-build';
-import { publishRegistration, unpublishRegistration } from './publish-registration';
+import { publishRegistration, registrationKey } from './publish-registration';
 import {
   REGISTRATION_COLUMNS,
   type RegistrationRow,
@@ -41,25 +41,18 @@ import {
 /** Registrations (genuine builds) of the caller's apps; developers see and change only their own team's. */
 @Injectable()
 export class RegistrationsService {
-  private readonly schema: string;
-  private readonly s: string;
-
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
+    @Inject(RegistryStore) private readonly store: RegistryStore,
     @Inject(SERVICE_CONFIG) private readonly config: RegistrationConfig,
-  ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  ) {}
 
   async list(principal: Principal, query: ListRegistrationsInput): Promise<Page<RegistrationView>> {
-    const rows = await this.dataSource.query<RegistrationRow[]>(
-      `SELECT ${REGISTRATION_COLUMNS} FROM ${this.s}.registration
+    const rows = await this.store.dataSource.query<RegistrationRow[]>(
+      `SELECT ${REGISTRATION_COLUMNS} FROM ${this.store.table('registration')}
        WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid) AND ($3::uuid IS NULL OR team_id = $3::uuid)
          AND ($4::uuid IS NULL OR team_id = $4::uuid) AND ($5::uuid IS NULL OR app_id = $5::uuid)
          AND ($6::text IS NULL OR platform = $6)
-         AND ($7::text = 'all' OR ($7::text = 'expired') = (expires_at IS NOT NULL AND expires_at <= now()))
+         AND ${expiryStatusCondition('$7')}
        ORDER BY id LIMIT $8`,
       [
         principal.tenantId,
@@ -76,13 +69,13 @@ export class RegistrationsService {
   }
 
   get(principal: Principal, registrationId: string): Promise<RegistrationView> {
-    return this.findVisible(this.dataSource.manager, principal, registrationId, false);
+    return this.findVisible(this.store.dataSource.manager, principal, registrationId, false);
   }
 
   /** A registration from typed fields; the package name or bundle id is the app's. */
   async createFromFields(principal: Principal, input: CreateRegistrationInput): Promise<RegistrationView> {
-    return this.dataSource.transaction(async (tx) => {
-      const app = await findVisibleApp(tx, this.schema, principal, input.appId, 'share');
+    return this.store.transaction(async (tx) => {
+      const app = await findVisibleApp(tx, this.store.schema, principal, input.appId, 'share');
       return this.insert(tx, principal, app, buildFromFields(app, input), 'fields', input);
     });
   }
@@ -94,7 +87,8 @@ export class RegistrationsService {
    */
   async createFromApk(principal: Principal, query: ApkUploadInput, body: UploadStream): Promise<RegistrationView> {
     // What can be refused without the upload is refused before a byte of it is read.
-    if (query.appId) requireAndroid(await findVisibleApp(this.dataSource.manager, this.schema, principal, query.appId));
+    if (query.appId)
+      requireAndroid(await findVisibleApp(this.store.dataSource.manager, this.store.schema, principal, query.appId));
     const identity = await withUploadedFile(
       body,
       {
@@ -111,9 +105,9 @@ export class RegistrationsService {
     const result = apkBuild(identity, query.versionCodes);
     if (!result.ok) throw unprocessable(result.reason, result.message);
     const build = result.build;
-    return this.dataSource.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const app = query.appId
-        ? requireAndroid(await findVisibleApp(tx, this.schema, principal, query.appId, 'share'))
+        ? requireAndroid(await findVisibleApp(tx, this.store.schema, principal, query.appId, 'share'))
         : await this.appWithPackage(tx, principal, build.packageName);
       if (app.packageName !== build.packageName) {
         throw unprocessable(
@@ -126,18 +120,15 @@ export class RegistrationsService {
   }
 
   async delete(principal: Principal, registrationId: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const before = await this.findVisible(tx, principal, registrationId, true);
-      await tx.query(`DELETE FROM ${this.s}.registration WHERE tenant_id = $1 AND id = $2`, [
-        principal.tenantId,
-        registrationId,
-      ]);
-      await unpublishRegistration(tx, this.outbox, principal.tenantId, before);
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.deleteTenantRow(tx, 'registration', principal.tenantId, registrationId);
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.registry,
+        key: registrationKey(principal.tenantId, before),
         action: 'registration.delete',
         target: { kind: 'registration', id: registrationId },
         before: registrationSummary(before),
-        after: null,
       });
     });
   }
@@ -155,7 +146,7 @@ export class RegistrationsService {
     const registration = registrationView(
       returned(
         await tx.query<RegistrationRow[]>(
-          `INSERT INTO ${this.s}.registration (id, tenant_id, app_id, team_id, platform, package_name,
+          `INSERT INTO ${this.store.table('registration')} (id, tenant_id, app_id, team_id, platform, package_name,
              version_code_min, version_code_max, signing_certificate_sha256, lineage_certificate_sha256, version_name,
              apple_team_id, bundle_id, version, source, expires_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
@@ -183,8 +174,8 @@ export class RegistrationsService {
         ),
       ),
     );
-    await publishRegistration(tx, this.outbox, principal.tenantId, registration);
-    await recordAudit(tx, this.schema, principal, {
+    await publishRegistration(tx, this.store.outbox, principal.tenantId, registration);
+    await this.store.audit(tx, principal, {
       action: 'registration.create',
       target: { kind: 'registration', id: registration.id },
       before: null,
@@ -201,7 +192,7 @@ export class RegistrationsService {
     forUpdate: boolean,
   ): Promise<RegistrationView> {
     const rows = await tx.query<RegistrationRow[]>(
-      `SELECT ${REGISTRATION_COLUMNS} FROM ${this.s}.registration
+      `SELECT ${REGISTRATION_COLUMNS} FROM ${this.store.table('registration')}
        WHERE tenant_id = $1 AND id = $2 AND ($3::uuid IS NULL OR team_id = $3::uuid) ${forUpdate ? 'FOR UPDATE' : ''}`,
       [principal.tenantId, registrationId, visibleTeam(principal)],
     );
@@ -212,7 +203,7 @@ export class RegistrationsService {
   /** The caller's Android app with this package name: one per tenant at most, and only if the caller sees it. */
   private async appWithPackage(tx: EntityManager, principal: Principal, packageName: string): Promise<AppView> {
     const rows = await tx.query<AppView[]>(
-      `SELECT ${APP_COLUMNS} FROM ${this.s}.app
+      `SELECT ${APP_COLUMNS} FROM ${this.store.table('app')}
        WHERE tenant_id = $1 AND platform = 'android' AND package_name = $2 AND ($3::uuid IS NULL OR team_id = $3::uuid)
        FOR SHARE`,
       [principal.tenantId, packageName, visibleTeam(principal)],

@@ -1,4 +1,4 @@
-import type { EventData, RevocationUpsertedV1 } from '@tessera/contracts';
+import { type EventData, RevocationUpsertedV1 } from '@tessera/contracts';
 
 export type RevocationSubjectKind = 'device' | 'installation' | 'registration' | 'token';
 
@@ -30,6 +30,11 @@ export function revocationEventData(revocation: RevocationView): EventData<typeo
     createdAt: revocation.createdAt.toISOString(),
     expiresAt: revocation.expiresAt?.toISOString() ?? null,
   };
+}
+
+/** The revocation's key on the revocations topic (where its tombstone goes). */
+export function revocationKey(tenantId: string, revocation: RevocationView): string {
+  return RevocationUpsertedV1.key(tenantId, revocationEventData(revocation));
 }
 
 /** The audit summary of a revocation. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limit, uuid } from '../http/common-schemas';
+import { expiryStatus, idCursor, limit, uuid } from '../http/common-schemas';
 import { atMostOneExpiry, bothExpiries, expiryFields } from '../http/duration';
 
 /**
@@ -67,16 +67,14 @@ export type CreateRevocationInput = z.output<typeof CreateRevocationBody>;
 
 export const RevocationIdParam = uuid('a revocation id');
 
-export const REVOCATION_STATUSES = ['active', 'expired', 'all'] as const;
-
 export const ListRevocationsQuery = z.strictObject({
   limit,
-  cursor: z.uuid({ error: 'expected a cursor from nextCursor' }).optional(),
+  cursor: idCursor.optional(),
   kind: z
     .enum(['device', 'installation', 'registration', 'token'], {
       error: 'expected device, installation, registration or token',
     })
     .optional(),
   value: z.string().min(1, 'must not be empty').max(256, 'at most 256 characters').optional(),
-  status: z.enum(REVOCATION_STATUSES, { error: `expected one of ${REVOCATION_STATUSES.join(', ')}` }).default('active'),
+  status: expiryStatus,
 });

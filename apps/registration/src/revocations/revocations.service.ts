@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
-import type { DatabaseServiceConfig } from '@tessera/config';
 import { RevocationUpsertedV1, Topics } from '@tessera/contracts';
-import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource, type EntityManager } from 'typeorm';
-import { recordAudit } from '../audit/audit-log';
+import type { EntityManager } from 'typeorm';
+import { expiryStatusCondition } from '../expiry/expiry-status';
 import type { Page } from '../persistence/page';
+import { RegistryStore } from '../persistence/registry-store';
 import { firstReturned, pageOf, returned } from '../persistence/sql';
-import { REVOCATION_COLUMNS, revocationEventData, revocationSummary, type RevocationView } from './revocation.view';
+import {
+  REVOCATION_COLUMNS,
+  revocationEventData,
+  revocationKey,
+  revocationSummary,
+  type RevocationView,
+} from './revocation.view';
 import type { CreateRevocationInput } from './revocations.schemas';
 
 /**
@@ -18,17 +22,7 @@ import type { CreateRevocationInput } from './revocations.schemas';
  */
 @Injectable()
 export class RevocationsService {
-  private readonly schema: string;
-  private readonly s: string;
-
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
-    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
-  ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  constructor(@Inject(RegistryStore) private readonly store: RegistryStore) {}
 
   async list(
     principal: Principal,
@@ -40,15 +34,11 @@ export class RevocationsService {
       status: 'active' | 'expired' | 'all';
     },
   ): Promise<Page<RevocationView>> {
-    const rows = await this.dataSource.query<RevocationView[]>(
-      `SELECT ${REVOCATION_COLUMNS} FROM ${this.s}.revocation
+    const rows = await this.store.dataSource.query<RevocationView[]>(
+      `SELECT ${REVOCATION_COLUMNS} FROM ${this.store.table('revocation')}
        WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid)
          AND ($3::text IS NULL OR subject_kind = $3) AND ($4::text IS NULL OR subject_value = $4)
-         AND CASE $5::text
-               WHEN 'active' THEN (expires_at IS NULL OR expires_at > now())
-               WHEN 'expired' THEN (expires_at <= now())
-               ELSE true
-             END
+         AND ${expiryStatusCondition('$5')}
        ORDER BY id LIMIT $6`,
       [
         principal.tenantId,
@@ -63,13 +53,13 @@ export class RevocationsService {
   }
 
   async get(principal: Principal, revocationId: string): Promise<RevocationView> {
-    return this.find(this.dataSource.manager, principal.tenantId, revocationId);
+    return this.find(this.store.dataSource.manager, principal.tenantId, revocationId);
   }
 
   async create(principal: Principal, input: CreateRevocationInput): Promise<RevocationView> {
     const expiresAt =
       input.expireAfter !== undefined ? new Date(Date.now() + input.expireAfter) : (input.expiresAt ?? null);
-    return this.dataSource.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       // One revocation in force per subject: concurrent requests for one subject take turns here.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
         `revocation/${principal.tenantId}/${input.subject.kind}/${input.subject.value}`,
@@ -78,7 +68,7 @@ export class RevocationsService {
       if (input.subject.kind === 'registration') {
         // The share lock keeps the registration from being deleted while its revocation commits.
         const found = await tx.query<unknown[]>(
-          `SELECT 1 FROM ${this.s}.registration WHERE tenant_id = $1 AND id = $2 FOR SHARE`,
+          `SELECT 1 FROM ${this.store.table('registration')} WHERE tenant_id = $1 AND id = $2 FOR SHARE`,
           [principal.tenantId, input.subject.value],
         );
         if (found.length === 0) {
@@ -90,7 +80,7 @@ export class RevocationsService {
         }
       }
       const active = await tx.query<{ id: string }[]>(
-        `SELECT id FROM ${this.s}.revocation
+        `SELECT id FROM ${this.store.table('revocation')}
          WHERE tenant_id = $1 AND subject_kind = $2 AND subject_value = $3 AND (expires_at IS NULL OR expires_at > now())
          LIMIT 1`,
         [principal.tenantId, input.subject.kind, input.subject.value],
@@ -104,7 +94,7 @@ export class RevocationsService {
       }
       const revocation = returned(
         await tx.query<RevocationView[]>(
-          `INSERT INTO ${this.s}.revocation
+          `INSERT INTO ${this.store.table('revocation')}
              (id, tenant_id, subject_kind, subject_value, reason, expires_at, created_by_key_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${REVOCATION_COLUMNS}`,
           [
@@ -118,11 +108,11 @@ export class RevocationsService {
           ],
         ),
       );
-      await this.outbox.append(tx, RevocationUpsertedV1, {
+      await this.store.outbox.append(tx, RevocationUpsertedV1, {
         tenant: principal.tenantId,
         data: revocationEventData(revocation),
       });
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.audit(tx, principal, {
         action: 'revocation.create',
         target: { kind: 'revocation', id: revocation.id },
         before: null,
@@ -134,34 +124,27 @@ export class RevocationsService {
 
   /** Lifts a revocation (active or expired): its row goes, a tombstone tells every verifier. */
   async lift(principal: Principal, revocationId: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const revocation = firstReturned<RevocationView>(
         await tx.query(
-          `DELETE FROM ${this.s}.revocation WHERE tenant_id = $1 AND id = $2 RETURNING ${REVOCATION_COLUMNS}`,
+          `DELETE FROM ${this.store.table('revocation')} WHERE tenant_id = $1 AND id = $2
+           RETURNING ${REVOCATION_COLUMNS}`,
           [principal.tenantId, revocationId],
         ),
       );
       if (!revocation) throw new NotFoundException('no such revocation');
-      await this.outbox.appendTombstone(
-        tx,
-        Topics.revocations,
-        RevocationUpsertedV1.key(principal.tenantId, revocationEventData(revocation)),
-      );
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.revocations,
+        key: revocationKey(principal.tenantId, revocation),
         action: 'revocation.lift',
         target: { kind: 'revocation', id: revocation.id },
         before: revocationSummary(revocation),
-        after: null,
       });
     });
   }
 
-  private async find(tx: EntityManager, tenantId: string, revocationId: string): Promise<RevocationView> {
-    const rows = await tx.query<RevocationView[]>(
-      `SELECT ${REVOCATION_COLUMNS} FROM ${this.s}.revocation WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, revocationId],
-    );
-    if (!rows[0]) throw new NotFoundException('no such revocation');
-    return rows[0];
+  private find(tx: EntityManager, tenantId: string, revocationId: string): Promise<RevocationView> {
+    const revocations = { table: 'revocation', columns: REVOCATION_COLUMNS, notFound: 'no such revocation' };
+    return this.store.findTenantRow(tx, revocations, tenantId, revocationId);
   }
 }

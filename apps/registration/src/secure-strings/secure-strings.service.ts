@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
-import type { DatabaseServiceConfig } from '@tessera/config';
 import { secureStringAad, SecureStringUpsertedV1, Topics } from '@tessera/contracts';
-import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
 import { Keyring } from '@tessera/sealing';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { findVisibleApp } from '../apps/app-lookup';
-import { recordAudit } from '../audit/audit-log';
 import type { Page } from '../persistence/page';
+import { RegistryStore } from '../persistence/registry-store';
 import { firstReturned, returned } from '../persistence/sql';
 import {
   SECURE_STRING_COLUMNS,
@@ -25,28 +22,20 @@ import {
  */
 @Injectable()
 export class SecureStringsService {
-  private readonly schema: string;
-  private readonly s: string;
-
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
+    @Inject(RegistryStore) private readonly store: RegistryStore,
     @Inject(Keyring) private readonly keyring: Keyring,
-    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
-  ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  ) {}
 
   async list(
     principal: Principal,
     appId: string,
     query: { limit: number; cursor?: string | undefined },
   ): Promise<Page<SecureStringView>> {
-    await findVisibleApp(this.dataSource.manager, this.schema, principal, appId);
+    await findVisibleApp(this.store.dataSource.manager, this.store.schema, principal, appId);
     // Ordered by name in byte order ("C"), the same order the cursor compares in.
-    const rows = await this.dataSource.query<SecureStringView[]>(
-      `SELECT ${SECURE_STRING_COLUMNS} FROM ${this.s}.secure_string
+    const rows = await this.store.dataSource.query<SecureStringView[]>(
+      `SELECT ${SECURE_STRING_COLUMNS} FROM ${this.store.table('secure_string')}
        WHERE tenant_id = $1 AND app_id = $2 AND ($3::text IS NULL OR name COLLATE "C" > $3::text)
        ORDER BY name COLLATE "C" LIMIT $4`,
       [principal.tenantId, appId, query.cursor ?? null, query.limit + 1],
@@ -62,14 +51,14 @@ export class SecureStringsService {
     name: string,
     value: string,
   ): Promise<{ created: boolean; secureString: SecureStringView }> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       // A share lock: the app cannot be deleted while its secret is being written.
-      await findVisibleApp(tx, this.schema, principal, appId, 'share');
+      await findVisibleApp(tx, this.store.schema, principal, appId, 'share');
       const sealed = this.keyring.seal(value, secureStringAad(principal.tenantId, appId, name));
       // One statement, so concurrent writers of one name serialise on the unique key; xmax = 0 only on insert.
       const row = returned(
         await tx.query<(SecureStringRow & { created: boolean })[]>(
-          `INSERT INTO ${this.s}.secure_string AS current (id, tenant_id, app_id, name, version, sealed)
+          `INSERT INTO ${this.store.table('secure_string')} AS current (id, tenant_id, app_id, name, version, sealed)
            VALUES ($1, $2, $3, $4, 1, $5::jsonb)
            ON CONFLICT (app_id, name) DO UPDATE
              SET version = current.version + 1, sealed = EXCLUDED.sealed, updated_at = now()
@@ -78,7 +67,7 @@ export class SecureStringsService {
         ),
       );
       await this.publish(tx, principal.tenantId, row);
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.audit(tx, principal, {
         action: 'secure-string.set',
         target: { kind: 'secure-string', id: row.id },
         before: row.created ? null : secureStringSummary({ ...row, version: row.version - 1 }),
@@ -89,32 +78,28 @@ export class SecureStringsService {
   }
 
   async delete(principal: Principal, appId: string, name: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      await findVisibleApp(tx, this.schema, principal, appId, 'share');
+    await this.store.transaction(async (tx) => {
+      await findVisibleApp(tx, this.store.schema, principal, appId, 'share');
       const row = firstReturned<SecureStringRow>(
         await tx.query(
-          `DELETE FROM ${this.s}.secure_string WHERE tenant_id = $1 AND app_id = $2 AND name = $3
+          `DELETE FROM ${this.store.table('secure_string')} WHERE tenant_id = $1 AND app_id = $2 AND name = $3
            RETURNING ${SECURE_STRING_COLUMNS}, sealed`,
           [principal.tenantId, appId, name],
         ),
       );
       if (!row) throw new NotFoundException('no such secure string');
-      await this.outbox.appendTombstone(
-        tx,
-        Topics.registry,
-        SecureStringUpsertedV1.key(principal.tenantId, eventData(row)),
-      );
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.registry,
+        key: SecureStringUpsertedV1.key(principal.tenantId, eventData(row)),
         action: 'secure-string.delete',
         target: { kind: 'secure-string', id: row.id },
         before: secureStringSummary(row),
-        after: null,
       });
     });
   }
 
   private async publish(tx: EntityManager, tenantId: string, row: SecureStringRow): Promise<void> {
-    await this.outbox.append(tx, SecureStringUpsertedV1, { tenant: tenantId, data: eventData(row) });
+    await this.store.outbox.append(tx, SecureStringUpsertedV1, { tenant: tenantId, data: eventData(row) });
   }
 }
 

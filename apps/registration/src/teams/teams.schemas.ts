@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limit, name, uuid } from '../http/common-schemas';
+import { idCursor, limit, name, uuid } from '../http/common-schemas';
 
 export const TeamIdParam = uuid('a team id');
 
@@ -14,5 +14,5 @@ export const UpdateTeamBody = z
 
 export const ListTeamsQuery = z.strictObject({
   limit,
-  cursor: z.uuid({ error: 'expected a cursor from nextCursor' }).optional(),
+  cursor: idCursor.optional(),
 });

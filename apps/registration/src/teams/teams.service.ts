@@ -1,34 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { canSeeTeam, type Principal } from '@tessera/access';
-import type { DatabaseServiceConfig } from '@tessera/config';
 import { TeamUpsertedV1, Topics } from '@tessera/contracts';
-import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { DataSource, type EntityManager } from 'typeorm';
-import { recordAudit } from '../audit/audit-log';
+import type { EntityManager } from 'typeorm';
 import type { Page } from '../persistence/page';
-import { isForeignKeyViolation, isUniqueViolation, pageOf, returned } from '../persistence/sql';
+import { RegistryStore } from '../persistence/registry-store';
+import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
 import { TEAM_COLUMNS, type TeamView } from './team.view';
 
 /** Teams of the caller's tenant. Every change writes its audit entry and its event in one transaction. */
 @Injectable()
 export class TeamsService {
-  private readonly schema: string;
-  private readonly s: string;
-
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
-    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
-  ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.s = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
+  constructor(@Inject(RegistryStore) private readonly store: RegistryStore) {}
 
   async list(principal: Principal, query: { limit: number; cursor?: string | undefined }): Promise<Page<TeamView>> {
-    const rows = await this.dataSource.query<TeamView[]>(
-      `SELECT ${TEAM_COLUMNS} FROM ${this.s}.team
+    const rows = await this.store.dataSource.query<TeamView[]>(
+      `SELECT ${TEAM_COLUMNS} FROM ${this.store.table('team')}
        WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid) AND ($3::uuid IS NULL OR id = $3::uuid)
        ORDER BY id LIMIT $4`,
       [principal.tenantId, query.cursor ?? null, principal.role === 'admin' ? null : principal.teamId, query.limit + 1],
@@ -37,17 +24,18 @@ export class TeamsService {
   }
 
   async get(principal: Principal, teamId: string): Promise<TeamView> {
-    const team = await this.find(this.dataSource.manager, principal.tenantId, teamId);
+    const team = await this.find(this.store.dataSource.manager, principal.tenantId, teamId);
     if (!canSeeTeam(principal, team.id)) throw new ForbiddenException('a developer key sees its own team only');
     return team;
   }
 
   async create(principal: Principal, input: { name: string; description: string }): Promise<TeamView> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       let team: TeamView;
       try {
         const rows = await tx.query<TeamView[]>(
-          `INSERT INTO ${this.s}.team (id, tenant_id, name, description) VALUES ($1, $2, $3, $4) RETURNING ${TEAM_COLUMNS}`,
+          `INSERT INTO ${this.store.table('team')} (id, tenant_id, name, description) VALUES ($1, $2, $3, $4)
+           RETURNING ${TEAM_COLUMNS}`,
           [randomUUID(), principal.tenantId, input.name, input.description],
         );
         team = returned(rows);
@@ -56,7 +44,7 @@ export class TeamsService {
         throw error;
       }
       await this.publish(tx, principal.tenantId, team);
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.audit(tx, principal, {
         action: 'team.create',
         target: { kind: 'team', id: team.id },
         before: null,
@@ -71,13 +59,13 @@ export class TeamsService {
     teamId: string,
     change: { name?: string | undefined; description?: string | undefined },
   ): Promise<TeamView> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const before = await this.find(tx, principal.tenantId, teamId, true);
       let team: TeamView;
       try {
         team = returned<TeamView>(
           await tx.query(
-            `UPDATE ${this.s}.team SET name = $3, description = $4, updated_at = now()
+            `UPDATE ${this.store.table('team')} SET name = $3, description = $4, updated_at = now()
              WHERE tenant_id = $1 AND id = $2 RETURNING ${TEAM_COLUMNS}`,
             [principal.tenantId, teamId, change.name ?? before.name, change.description ?? before.description],
           ),
@@ -87,7 +75,7 @@ export class TeamsService {
         throw error;
       }
       await this.publish(tx, principal.tenantId, team);
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.audit(tx, principal, {
         action: 'team.update',
         target: { kind: 'team', id: team.id },
         before: { name: before.name, description: before.description },
@@ -102,47 +90,40 @@ export class TeamsService {
    * downstream.
    */
   async delete(principal: Principal, teamId: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const before = await this.find(tx, principal.tenantId, teamId, true);
       const live = await tx.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM ${this.s}.api_key WHERE team_id = $1 AND revoked_at IS NULL`,
+        `SELECT count(*)::int AS n FROM ${this.store.table('api_key')} WHERE team_id = $1 AND revoked_at IS NULL`,
         [teamId],
       );
       if ((live[0]?.n ?? 0) > 0) {
         throw new ConflictException('the team still has API keys that are not revoked: revoke them first');
       }
-      await tx.query(`DELETE FROM ${this.s}.api_key WHERE team_id = $1`, [teamId]);
-      try {
-        await tx.query(`DELETE FROM ${this.s}.team WHERE tenant_id = $1 AND id = $2`, [principal.tenantId, teamId]);
-      } catch (error) {
-        if (!isForeignKeyViolation(error)) throw error;
-        throw new ConflictException('the team still owns apps: delete them first');
-      }
-      await this.outbox.appendTombstone(
+      await tx.query(`DELETE FROM ${this.store.table('api_key')} WHERE team_id = $1`, [teamId]);
+      await this.store.deleteTenantRow(
         tx,
-        Topics.registry,
-        TeamUpsertedV1.key(principal.tenantId, { ...before, teamId }),
+        'team',
+        principal.tenantId,
+        teamId,
+        'the team still owns apps: delete them first',
       );
-      await recordAudit(tx, this.schema, principal, {
+      await this.store.publishRemoval(tx, principal, {
+        topic: Topics.registry,
+        key: TeamUpsertedV1.key(principal.tenantId, { ...before, teamId }),
         action: 'team.delete',
         target: { kind: 'team', id: teamId },
         before: { name: before.name, description: before.description },
-        after: null,
       });
     });
   }
 
-  private async find(tx: EntityManager, tenantId: string, teamId: string, lock = false): Promise<TeamView> {
-    const rows = await tx.query<TeamView[]>(
-      `SELECT ${TEAM_COLUMNS} FROM ${this.s}.team WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
-      [tenantId, teamId],
-    );
-    if (!rows[0]) throw new NotFoundException('no such team');
-    return rows[0];
+  private find(tx: EntityManager, tenantId: string, teamId: string, lock = false): Promise<TeamView> {
+    const teams = { table: 'team', columns: TEAM_COLUMNS, notFound: 'no such team' };
+    return this.store.findTenantRow(tx, teams, tenantId, teamId, lock);
   }
 
   private async publish(tx: EntityManager, tenantId: string, team: TeamView): Promise<void> {
-    await this.outbox.append(tx, TeamUpsertedV1, {
+    await this.store.outbox.append(tx, TeamUpsertedV1, {
       tenant: tenantId,
       data: { teamId: team.id, name: team.name, description: team.description },
     });
