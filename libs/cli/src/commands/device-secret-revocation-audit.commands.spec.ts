@@ -135,7 +135,14 @@ describe('secret commands', () => {
       { value: 'from-file' },
     ]);
     expect(fromStdin.stdout + fromStdin.stderr).not.toContain('s3cr3t');
-    expect(fromStdin.stdout).toContain('version:  2');
+    expect(fromStdin.stdout.split('\n')).toEqual([
+      `app:      ${APP_ID}`,
+      'name:     maps_key',
+      'version:  2',
+      'created:  2026-11-22T04:08:59Z',
+      'updated:  2026-11-23T00:00:00Z',
+      '',
+    ]);
   });
 
   it('--value works with a warning; no value, two values or an empty one are usage errors', async () => {

@@ -20,6 +20,7 @@ export function renderSecureString(secret: SecureString): string {
     ['app', secret.appId],
     ['name', secret.name],
     ['version', String(secret.version)],
+    ['created', formatTime(secret.createdAt)],
     ['updated', formatTime(secret.updatedAt)],
   ]);
 }
