@@ -40,8 +40,10 @@ const lostDevice = '5f3c9a7e21b84d06';
 type Json = Record<string, unknown>;
 
 describe('issue 4 is done: from the CLI on a fresh start, each step an event on its topic', () => {
+  /** The service's processes, stopped after the tests whatever happened (a child left running keeps Jest alive). */
+  const processes: ServiceProcess[] = [];
   let service: ServiceProcess;
-  let events: StateEvents;
+  let events: StateEvents | undefined;
   let cli: CliProcess;
   let adminKey: string;
 
@@ -56,24 +58,32 @@ describe('issue 4 is done: from the CLI on a fresh start, each step an event on 
       '--name',
       'Acme Mobile',
     ]).start();
+    processes.push(bootstrap);
     await bootstrap.waitForExit();
     expect(bootstrap.exit).toEqual({ code: 0, signal: null });
     adminKey = (JSON.parse(bootstrap.output.trim()) as { key: string }).key;
 
     service = new ServiceProcess('registration', await freePort(), settings).start();
+    processes.push(service);
     await service.waitFor('/health/ready', 200, 60_000);
     events = await StateEvents.start(env.kafkaBrokers, Object.values(topics));
     cli = new CliProcess();
-  });
+  }, 120_000);
 
   afterAll(async () => {
-    await events.stop();
-    await service.stop();
+    await Promise.all(processes.map((p) => p.stop()));
+    await events?.stop();
     const admin = new DataSource({ type: 'postgres', url: env.databaseUrl });
     await admin.initialize();
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await admin.destroy();
   });
+
+  /** The events read from the three topics since before the first command. */
+  function received(): StateEvents {
+    if (!events) throw new Error('the topics are not being read (see the failure of beforeAll)');
+    return events;
+  }
 
   /** `tessera <args>`, which must exit 0 (the matcher shows what it printed otherwise). */
   async function tessera(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
@@ -115,13 +125,14 @@ describe('issue 4 is done: from the CLI on a fresh start, each step an event on 
   });
 
   it('team.upserted, app.upserted (created, then with its policy) and registration.upserted on the registry topic', async () => {
-    const team = await events.waitFor(`${tenant}/team/${made.teamId}`);
+    const stream = received();
+    const team = await stream.waitFor(`${tenant}/team/${made.teamId}`);
     expect(team).toMatchObject({ topic: topics.registry, envelope: { type: 'team.upserted', tenant } });
     expect(team.envelope?.data).toEqual({ teamId: made.teamId, name: 'Mobile', description: 'the mobile apps' });
 
     const appKey = `${tenant}/app/${made.appId}`;
-    await events.waitFor(appKey, (e) => e.envelope?.data.policyId === made.policyId, 'the app with its policy');
-    const appEvents = events.all().filter((e) => e.key === appKey);
+    await stream.waitFor(appKey, (e) => e.envelope?.data.policyId === made.policyId, 'the app with its policy');
+    const appEvents = stream.all().filter((e) => e.key === appKey);
     expect(appEvents.map((e) => [e.topic, e.envelope?.type, e.envelope?.data.policyId])).toEqual([
       [topics.registry, 'app.upserted', null],
       [topics.registry, 'app.upserted', made.policyId],
@@ -134,7 +145,7 @@ describe('issue 4 is done: from the CLI on a fresh start, each step an event on 
       policyId: null,
     });
 
-    const registration = await events.waitFor(`${tenant}/registration/${made.registration.id as string}`);
+    const registration = await stream.waitFor(`${tenant}/registration/${made.registration.id as string}`);
     expect(registration).toMatchObject({ topic: topics.registry, envelope: { type: 'registration.upserted', tenant } });
     const data = registration.envelope?.data as Json;
     expect(data).toMatchObject({
@@ -154,13 +165,13 @@ describe('issue 4 is done: from the CLI on a fresh start, each step an event on 
   });
 
   it('policy.upserted with the strict preset’s rules on the policies topic', async () => {
-    const policy = await events.waitFor(`${tenant}/policy/${made.policyId}`);
+    const policy = await received().waitFor(`${tenant}/policy/${made.policyId}`);
     expect(policy).toMatchObject({ topic: topics.policies, envelope: { type: 'policy.upserted', tenant } });
     expect(policy.envelope?.data).toEqual({ policyId: made.policyId, name: 'strict', rules: STRICT_POLICY_RULES });
   });
 
   it('revocation.upserted of the device, with its reason, on the revocations topic', async () => {
-    const revocation: StateEvent = await events.waitFor(`${tenant}/revocation/${made.revocationId}`);
+    const revocation: StateEvent = await received().waitFor(`${tenant}/revocation/${made.revocationId}`);
     expect(revocation).toMatchObject({ topic: topics.revocations, envelope: { type: 'revocation.upserted', tenant } });
     expect(revocation.envelope?.data).toMatchObject({
       revocationId: made.revocationId,
