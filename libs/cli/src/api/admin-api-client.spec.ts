@@ -70,6 +70,24 @@ describe('AdminApiClient', () => {
     });
   });
 
+  it('keeps the ids a 409 names (the revocation or override in force), and nothing else of the body', async () => {
+    const revocationId = '3e1d7c52-5a8f-4f0b-9b43-1f0c3a2b9d10';
+    const api = new FakeApi().on('POST', '/prefix/v1/revocations', {
+      status: 409,
+      body: { statusCode: 409, message: 'this device is already revoked', revocationId, requestId: 'r-3' },
+    });
+    const conflict = await client(api)
+      .createRevocation({ subject: { kind: 'device', value: 'd' } })
+      .catch((e: unknown) => e);
+    expect(conflict).toMatchObject({
+      status: 409,
+      message: 'this device is already revoked',
+      ids: { revocationId },
+      requestId: 'r-3',
+      exitCode: ExitCode.conflict,
+    });
+  });
+
   it('refuses to follow a redirect (it could carry the key elsewhere) and a body that is not JSON', async () => {
     const api = new FakeApi();
     const fetchRedirect: typeof fetch = () =>

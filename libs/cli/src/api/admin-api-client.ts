@@ -15,6 +15,7 @@ import type {
   ListKeysQuery,
   ListRegistrationsQuery,
   ListRevocationsQuery,
+  ListSecureStringsQuery,
   UpdatePolicyBody,
   UpdateTeamBody,
 } from './requests';
@@ -122,8 +123,9 @@ export class AdminApiClient {
     this.noContent('DELETE', `/v1/registrations/${segment(registrationId)}`);
 
   // Secure strings
-  listSecureStrings = (appId: string) =>
-    this.json<Page<SecureString> | SecureString[]>('GET', `/v1/apps/${segment(appId)}/secure-strings`);
+  listSecureStrings = (appId: string, query: ListSecureStringsQuery = {}) =>
+    this.json<Page<SecureString>>('GET', `/v1/apps/${segment(appId)}/secure-strings`, { query: { ...query } });
+  /** Creates (201) or replaces (200, version + 1) the value; the answer never holds it. */
   setSecureString = (appId: string, name: string, value: string) =>
     this.json<SecureString>('PUT', `/v1/apps/${segment(appId)}/secure-strings/${segment(name)}`, {
       json: { value },
@@ -243,7 +245,10 @@ function queryString(query: QueryValues | undefined): string {
   return encoded ? `?${encoded}` : '';
 }
 
-/** Reads an error answer: `{statusCode, message, errors?, reason?, requestId}`, or whatever a proxy put there. */
+/**
+ * Reads an error answer: `{statusCode, message, errors?, reason?, requestId}` plus, on some 409s, the id of what is
+ * in the way (`revocationId`, `overrideId`); or whatever a proxy put there.
+ */
 function apiError(method: string, path: string, response: Response, text: string, sentRequestId: string): ApiError {
   let parsed: unknown;
   try {
@@ -262,5 +267,11 @@ function apiError(method: string, path: string, response: Response, text: string
   const requestId =
     typeof body.requestId === 'string' ? body.requestId : (response.headers.get('x-request-id') ?? sentRequestId);
   const reason = typeof body.reason === 'string' ? body.reason : undefined;
-  return new ApiError(method, path, response.status, message, errors, requestId, reason);
+  const ids = Object.fromEntries(
+    Object.entries(body).filter(
+      (entry): entry is [string, string] =>
+        entry[0] !== 'requestId' && entry[0].endsWith('Id') && typeof entry[1] === 'string',
+    ),
+  );
+  return new ApiError(method, path, response.status, message, errors, requestId, reason, ids);
 }

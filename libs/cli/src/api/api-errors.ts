@@ -1,6 +1,6 @@
 import { ExitCode, exitCodeForStatus } from '../exit-codes';
 
-/** The API answered with an error status; carries what its body said (`message`, `errors[]`, `requestId`). */
+/** The API answered with an error status; carries what its body said (`message`, `errors[]`, `reason`, ids). */
 export class ApiError extends Error {
   constructor(
     readonly method: string,
@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly requestId: string | undefined,
     /** A machine-readable reason, as a refused APK upload gives (422). */
     readonly reason: string | undefined,
+    /** Ids the answer names, such as the revocation or override in force that a 409 refers to (`revocationId`). */
+    readonly ids: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'ApiError';

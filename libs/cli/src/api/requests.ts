@@ -1,8 +1,12 @@
-import type { Platform } from '@tessera/contracts';
 import type { Role } from '@tessera/access';
+import type { Platform } from '@tessera/contracts';
+import type { PresetName } from '@tessera/policy';
 import type { PageQuery, RevocationKind, Status } from './views';
 
-/** What the CLI sends: request bodies and queries of the admin API (docs/admin-api.md). */
+/**
+ * What the CLI sends: request bodies and queries of the admin API, field for field as the zod schemas of
+ * apps/registration/src/<area>/<area>.schemas.ts take them (they refuse unknown fields).
+ */
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -51,10 +55,14 @@ export interface ListRegistrationsQuery extends PageQuery {
 
 export type CreateRegistrationBody = Expiry & {
   appId: string;
+  // Android
   versionCode?: number;
+  /** max left out: this versionCode and every later one. */
   versionCodes?: { min: number; max?: number };
   signingCertificateSha256?: string[];
+  lineageCertificateSha256?: string[];
   versionName?: string;
+  // iOS
   version?: string;
 };
 
@@ -66,14 +74,20 @@ export interface ApkUploadQuery extends Expiry {
 
 export interface CreatePolicyBody {
   name: string;
-  preset?: string;
+  /** The rules to start from; the API's default is `default`. */
+  preset?: PresetName;
+  /** Partial rules laid over the preset's. */
   rules?: JsonObject;
 }
 
 export interface UpdatePolicyBody {
   name?: string;
+  /** Partial rules laid over the current ones. */
   rules?: JsonObject;
 }
+
+/** Pages of secure strings are in name order: the cursor is the last name of the previous page. */
+export type ListSecureStringsQuery = PageQuery;
 
 export interface ListDeviceOverridesQuery extends PageQuery {
   deviceId?: string;

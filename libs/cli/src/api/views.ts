@@ -1,9 +1,10 @@
 import type { Role } from '@tessera/access';
-import type { Build, Platform, PolicyRules } from '@tessera/contracts';
+import type { Platform, PolicyRules } from '@tessera/contracts';
+import type { PresetName } from '@tessera/policy';
 
 /**
- * What the admin API answers (docs/admin-api.md), as JSON: times are ISO-8601 strings. Registrations, policies,
- * device overrides, secure strings and revocations follow their event contracts in libs/contracts.
+ * What the admin API answers (docs/admin-api.md), as JSON: the views of apps/registration/src/<area>/*.view.ts,
+ * with times as ISO-8601 strings.
  */
 
 /** One page of a list answer. */
@@ -64,14 +65,31 @@ export interface App {
   updatedAt: string;
 }
 
+/** Whether something that can expire still counts: `expired` from its `expiresAt` on. */
+export type ItemStatus = 'active' | 'expired';
+
+/** One genuine build of an app, flat: the fields of the other platform are null. */
 export interface Registration {
   id: string;
   appId: string;
   teamId: string;
-  build: Build;
+  platform: Platform;
+  // Android
+  packageName: string | null;
+  /** Inclusive; max null: this versionCode and every later one. */
+  versionCodes: { min: number; max: number | null } | null;
+  signingCertificateSha256: string[] | null;
+  /** The v3 proof-of-rotation lineage, oldest first, ending with the current signer; [] without rotation. */
+  lineageCertificateSha256: string[] | null;
+  versionName: string | null;
+  // iOS
+  appleTeamId: string | null;
+  bundleId: string | null;
+  version: string | null;
   source: 'fields' | 'apk';
   createdAt: string;
   expiresAt: string | null;
+  status: ItemStatus;
 }
 
 export interface Policy {
@@ -82,8 +100,17 @@ export interface Policy {
   updatedAt: string;
 }
 
-/** The built-in rule sets, by preset name. */
-export type PolicyPresets = Record<string, PolicyRules>;
+/** A built-in rule set a policy can start from. */
+export interface PolicyPreset {
+  name: PresetName;
+  description: string;
+  rules: PolicyRules;
+}
+
+/** `GET /v1/policies/presets`. */
+export interface PolicyPresets {
+  items: PolicyPreset[];
+}
 
 export interface DeviceOverride {
   id: string;
@@ -92,8 +119,11 @@ export interface DeviceOverride {
   appId: string | null;
   verdict: 'pass' | 'fail';
   reason: string | null;
+  status: ItemStatus;
   createdAt: string;
   expiresAt: string | null;
+  /** The API key that created it. */
+  createdByKeyId: string | null;
 }
 
 /** A secure string as the API lists it: never its value. */
@@ -113,7 +143,11 @@ export interface Revocation {
   subject: { kind: RevocationKind; value: string };
   reason: string | null;
   createdAt: string;
+  /** null: until lifted. */
   expiresAt: string | null;
+  status: ItemStatus;
+  /** The API key that revoked it. */
+  createdByKeyId: string | null;
 }
 
 export interface AuditEntry {

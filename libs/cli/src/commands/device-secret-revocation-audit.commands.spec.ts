@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { AuditEntry, DeviceOverride, Revocation, SecureString } from '../api/views';
 import { ExitCode } from '../exit-codes';
 import { FakeApi, runAgainst } from '../testing/fake-api';
 import { describeChange } from './audit.commands';
@@ -11,16 +12,19 @@ const apps = {
   items: [{ id: APP_ID, packageName: 'com.example.shop', bundleId: null, appleTeamId: null }],
   nextCursor: null,
 };
-const override = {
+const KEY_ID = '555847c4f2deb60b';
+const override: DeviceOverride = {
   id: ID,
   deviceId: 'device-1',
   appId: null,
   verdict: 'fail',
   reason: 'stolen',
+  status: 'active',
   createdAt: '2026-11-22T04:08:59.105Z',
   expiresAt: null,
+  createdByKeyId: KEY_ID,
 };
-const secret = {
+const secret: SecureString = {
   id: ID,
   appId: APP_ID,
   name: 'maps_key',
@@ -28,12 +32,14 @@ const secret = {
   createdAt: '2026-11-22T04:08:59.105Z',
   updatedAt: '2026-11-23T00:00:00.000Z',
 };
-const revocation = {
+const revocation: Revocation = {
   id: ID,
   subject: { kind: 'device', value: 'device-1' },
   reason: 'stolen',
   createdAt: '2026-11-22T04:08:59.105Z',
   expiresAt: '2026-12-22T04:08:59.105Z',
+  status: 'active',
+  createdByKeyId: KEY_ID,
 };
 
 describe('device commands', () => {
@@ -62,8 +68,37 @@ describe('device commands', () => {
       reason: 'QA phone',
       expireAfter: '30d',
     });
-    expect(run.stdout).toContain('app:      all apps of the tenant');
+    expect(run.stdout.split('\n')).toEqual([
+      `id:          ${ID}`,
+      'device:      device-1',
+      'verdict:     fail',
+      'app:         all apps of the tenant',
+      'reason:      stolen',
+      'status:      active',
+      'created:     2026-11-22T04:08:59Z',
+      `created by:  ${KEY_ID}`,
+      'expires:     -',
+      '',
+    ]);
     expect((await runAgainst(api, ['device', 'override', 'd', '--verdict', 'maybe'])).code).toBe(ExitCode.usage);
+  });
+
+  it('a second override for the device is exit 5, naming the one in force and how to see it', async () => {
+    const api = new FakeApi().on('POST', '/v1/device-overrides', {
+      status: 409,
+      body: {
+        statusCode: 409,
+        message: `the device already has an override in force for every app (${ID}): delete it first`,
+        overrideId: ID,
+        requestId: 'r9',
+      },
+    });
+    const run = await runAgainst(api, ['device', 'override', 'device-1', '--verdict', 'fail']);
+    expect(run.code).toBe(ExitCode.conflict);
+    expect(run.stderr).toBe(
+      `error: the device already has an override in force for every app (${ID}): delete it first (409)\n` +
+        `  overrideId: ${ID} (tessera device show ${ID})\n  request id: r9\n`,
+    );
   });
 
   it('device list passes its filters; remove deletes by id', async () => {
@@ -72,7 +107,8 @@ describe('device commands', () => {
       .on('DELETE', `/v1/device-overrides/${ID}`, { status: 204 });
     const list = await runAgainst(api, ['device', 'list', '--device', 'device-1', '--status', 'expired']);
     expect(api.only('GET', '/v1/device-overrides').url.search).toBe('?deviceId=device-1&status=expired');
-    expect(list.stdout).toMatch(/device-1\s+fail\s+all\s+stolen\s+-/);
+    expect(list.stdout).toMatch(/^ID +DEVICE +VERDICT +APP +REASON +STATUS +EXPIRES\n/);
+    expect(list.stdout).toMatch(/device-1 +fail +all +stolen +active +-$/m);
     const removed = await runAgainst(api, ['device', 'remove', ID, '--json']);
     expect(JSON.parse(removed.stdout)).toEqual({ id: ID, removed: true });
   });
@@ -99,7 +135,14 @@ describe('secret commands', () => {
       { value: 'from-file' },
     ]);
     expect(fromStdin.stdout + fromStdin.stderr).not.toContain('s3cr3t');
-    expect(fromStdin.stdout).toContain('version:  2');
+    expect(fromStdin.stdout.split('\n')).toEqual([
+      `app:      ${APP_ID}`,
+      'name:     maps_key',
+      'version:  2',
+      'created:  2026-11-22T04:08:59Z',
+      'updated:  2026-11-23T00:00:00Z',
+      '',
+    ]);
   });
 
   it('--value works with a warning; no value, two values or an empty one are usage errors', async () => {
@@ -118,6 +161,28 @@ describe('secret commands', () => {
       expect(run.stderr).toContain(problem);
     }
     expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+  });
+
+  it('secret list pages by name: --limit and --cursor are passed, the next cursor is a hint, --all follows it', async () => {
+    const other: SecureString = { ...secret, name: 'push_key', version: 1 };
+    const fake = new FakeApi().on('GET', `/v1/apps/${APP_ID}/secure-strings`, (request) =>
+      request.url.searchParams.get('cursor') === 'maps_key'
+        ? { body: { items: [other], nextCursor: null } }
+        : { body: { items: [secret], nextCursor: 'maps_key' } },
+    );
+    const first = await runAgainst(fake, ['secret', 'list', APP_ID, '--limit', '1']);
+    expect(first.stdout).toMatch(/^maps_key +2 /m);
+    expect(first.stderr).toBe('more secure strings: run again with --cursor maps_key, or with --all for every page\n');
+    const next = await runAgainst(fake, ['secret', 'list', APP_ID, '--limit', '1', '--cursor', 'maps_key', '--json']);
+    expect(JSON.parse(next.stdout)).toEqual({ items: [other], nextCursor: null });
+    const all = await runAgainst(fake, ['secret', 'list', APP_ID, '--all', '--json']);
+    expect(JSON.parse(all.stdout)).toEqual({ items: [secret, other], nextCursor: null });
+    expect(fake.requests.map((r) => r.url.search)).toEqual([
+      '?limit=1',
+      '?limit=1&cursor=maps_key',
+      '?limit=100',
+      '?limit=100&cursor=maps_key',
+    ]);
   });
 
   it('secret list shows names and versions; remove deletes by app and name', async () => {
@@ -150,10 +215,25 @@ describe('revoke and revocation commands', () => {
       reason: 'stolen',
       expiresAt: '2026-12-22T04:08:59Z',
     });
-    expect(run.stdout).toContain('expires:  2026-12-22T04:08:59Z');
+    expect(run.stdout).toContain(
+      `status:      active\ncreated:     2026-11-22T04:08:59Z\ncreated by:  ${KEY_ID}\nexpires:     2026-12-22T04:08:59Z\n`,
+    );
     const badKind = await runAgainst(api, ['revoke', 'user', 'x']);
     expect(badKind.code).toBe(ExitCode.usage);
     expect(badKind.stderr).toContain('Allowed choices are device, installation, registration, token');
+  });
+
+  it('revoking what is revoked already is exit 5, naming the revocation in force', async () => {
+    const api = new FakeApi().on('POST', '/v1/revocations', {
+      status: 409,
+      body: { statusCode: 409, message: 'this device is already revoked', revocationId: ID, requestId: 'r5' },
+    });
+    const run = await runAgainst(api, ['revoke', 'device', 'device-1']);
+    expect(run.code).toBe(ExitCode.conflict);
+    expect(run.stderr).toBe(
+      `error: this device is already revoked (409)\n  revocationId: ${ID} (tessera revocation show ${ID})\n` +
+        '  request id: r5\n',
+    );
   });
 
   it('revocation list passes its filters; lift deletes it', async () => {
@@ -171,14 +251,15 @@ describe('revoke and revocation commands', () => {
       'all',
     ]);
     expect(api.only('GET', '/v1/revocations').url.search).toBe('?kind=device&value=device-1&status=all');
-    expect(list.stdout).toMatch(/device\s+device-1\s+stolen/);
+    expect(list.stdout).toMatch(/^ID +KIND +VALUE +REASON +STATUS +CREATED +EXPIRES\n/);
+    expect(list.stdout).toMatch(/device +device-1 +stolen +active +2026-11-22T04:08:59Z +2026-12-22T04:08:59Z$/m);
     const lifted = await runAgainst(api, ['revocation', 'lift', ID, '--json']);
     expect(JSON.parse(lifted.stdout)).toEqual({ id: ID, lifted: true });
   });
 });
 
 describe('audit', () => {
-  const entry = {
+  const entry: AuditEntry = {
     id: '42',
     at: '2026-11-22T04:08:59.105Z',
     actor: { keyId: '555847c4f2deb60b', teamId: null },

@@ -23,6 +23,7 @@ export const deviceOverrideColumns: Column<DeviceOverride>[] = [
   { header: 'verdict', value: (o) => o.verdict },
   { header: 'app', value: (o) => o.appId ?? 'all' },
   { header: 'reason', value: (o) => o.reason ?? '-' },
+  { header: 'status', value: (o) => o.status },
   { header: 'expires', value: (o) => formatTime(o.expiresAt) },
 ];
 
@@ -33,7 +34,9 @@ export function renderDeviceOverride(override: DeviceOverride): string {
     ['verdict', override.verdict],
     ['app', override.appId ?? 'all apps of the tenant'],
     ['reason', override.reason ?? '-'],
+    ['status', override.status],
     ['created', formatTime(override.createdAt)],
+    ['created by', override.createdByKeyId ?? '-'],
     ['expires', formatTime(override.expiresAt)],
   ]);
 }

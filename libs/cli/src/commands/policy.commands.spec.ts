@@ -1,37 +1,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_POLICY_RULES, PRESET_DESCRIPTIONS, PRESET_NAMES, PRESETS } from '@tessera/policy';
+import type { Policy, PolicyPresets } from '../api/views';
 import { ExitCode } from '../exit-codes';
 import { FakeApi, runAgainst } from '../testing/fake-api';
 import { combineRules, mergeRules, parseSetting } from './policy-rules';
 
 const POLICY_ID = '7a1c7e0e-77a8-4c1e-8a55-64a2b8f0d9aa';
-const rules = {
-  evidence: {
-    sdk: 'required',
-    appleAppAttest: 'optional',
-    androidKeyAttestation: 'optional',
-    playIntegrity: 'ignored',
-  },
-  signals: {
-    rootedOrJailbroken: 'reject',
-    emulator: 'reject',
-    debugger: 'monitor',
-    hookingFramework: 'reject',
-    proxy: 'monitor',
-    userInstalledCa: 'monitor',
-  },
-  minimumSecurityLevel: 'software',
-  sdkVersions: '*',
-  tokenLifetimeSeconds: 600,
-  revealRejectionReasons: false,
-};
-const policy = {
+const rules = DEFAULT_POLICY_RULES;
+const policy: Policy = {
   id: POLICY_ID,
   name: 'payments',
   rules,
   createdAt: '2026-11-22T04:08:59.105Z',
   updatedAt: '2026-11-22T04:08:59.105Z',
+};
+/** What `GET /v1/policies/presets` answers. */
+const presets: PolicyPresets = {
+  items: PRESET_NAMES.map((name) => ({ name, description: PRESET_DESCRIPTIONS[name], rules: PRESETS[name] })),
 };
 
 describe('policy rules from the command line', () => {
@@ -84,7 +71,7 @@ describe('policy commands', () => {
       rules: { signals: { proxy: 'monitor', emulator: 'reject' } },
     });
     expect(run.stdout).toMatch(/^signals\.proxy: +monitor$/m);
-    expect(run.stdout).toMatch(/^tokenLifetimeSeconds: +600$/m);
+    expect(run.stdout).toMatch(/^tokenLifetimeSeconds: +300$/m);
   });
 
   it('policy update by name sends only what changes; nothing to change is a usage error', async () => {
@@ -118,21 +105,31 @@ describe('policy commands', () => {
     expect(api.requests).toHaveLength(0);
   });
 
-  it('policy presets shows the presets side by side; remove deletes by name; a 409 exits 5', async () => {
+  it('policy presets shows the presets side by side and what each is for; --json is the answer', async () => {
+    const api = new FakeApi().on('GET', '/v1/policies/presets', { body: presets });
+    const table = await runAgainst(api, ['policy', 'presets']);
+    expect(table.code).toBe(ExitCode.ok);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/^RULE\s+DEFAULT\s+STRICT$/);
+    expect(table.stdout).toMatch(/^signals\.proxy\s+monitor\s+reject$/m);
+    expect(table.stdout).toMatch(/^tokenLifetimeSeconds\s+300\s+120$/m);
+    expect(table.stdout).toMatch(/^minimumSecurityLevel\s+software\s+trusted-environment$/m);
+    expect(table.stdout).toContain(
+      `\n\ndefault:  ${PRESET_DESCRIPTIONS.default}\nstrict:   ${PRESET_DESCRIPTIONS.strict}\n`,
+    );
+    const json = await runAgainst(api, ['policy', 'presets', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual(presets);
+  });
+
+  it('policy remove deletes by name; a 409 exits 5', async () => {
     const api = new FakeApi()
-      .on('GET', '/v1/policies/presets', {
-        body: { default: rules, strict: { ...rules, signals: { ...rules.signals, proxy: 'reject' } } },
-      })
       .on('GET', '/v1/policies', { body: { items: [policy], nextCursor: null } })
       .on('DELETE', `/v1/policies/${POLICY_ID}`, {
         status: 409,
-        body: { statusCode: 409, message: 'the policy is used by 2 apps' },
+        body: { statusCode: 409, message: 'the policy is assigned to apps: assign them another first' },
       });
-    const presets = await runAgainst(api, ['policy', 'presets']);
-    expect(presets.stdout.split('\n')[0]).toMatch(/^RULE\s+DEFAULT\s+STRICT$/);
-    expect(presets.stdout).toMatch(/signals\.proxy\s+monitor\s+reject/);
     const remove = await runAgainst(api, ['policy', 'remove', 'payments']);
     expect(remove.code).toBe(ExitCode.conflict);
-    expect(remove.stderr).toContain('the policy is used by 2 apps (409)');
+    expect(remove.stderr).toContain('the policy is assigned to apps: assign them another first (409)');
   });
 });

@@ -1,3 +1,4 @@
+import { PRESET_NAMES, type PresetName } from '@tessera/policy';
 import { type Command, Option } from 'commander';
 import type { JsonObject } from '../api/requests';
 import type { Policy, PolicyPresets } from '../api/views';
@@ -9,8 +10,6 @@ import { readJsonObjectFile } from './input';
 import { collect, definedOnly, listPages, type PagingOptions, withPaging } from './options';
 import { combineRules } from './policy-rules';
 import { resolvePolicyId } from './resolve';
-
-export const PRESETS = ['default', 'strict'] as const;
 
 export const policyColumns: Column<Policy>[] = [
   { header: 'id', value: (p) => p.id },
@@ -30,25 +29,25 @@ export function renderPolicy(policy: Policy): string {
   ]);
 }
 
-/** One row per rule, one column per preset: the presets side by side. */
+/** One row per rule, one column per preset: the presets side by side, then what each is for. */
 export function renderPresets(presets: PolicyPresets): string {
-  const names = Object.keys(presets);
   const values = new Map<string, Map<string, unknown>>();
-  for (const name of names) {
-    for (const [path, value] of flatten(presets[name])) {
+  for (const preset of presets.items) {
+    for (const [path, value] of flatten(preset.rules)) {
       const row = values.get(path) ?? new Map<string, unknown>();
-      row.set(name, value);
+      row.set(preset.name, value);
       values.set(path, row);
     }
   }
   const columns: Column<[string, Map<string, unknown>]>[] = [
     { header: 'rule', value: ([path]) => path },
-    ...names.map((name) => ({
+    ...presets.items.map(({ name }) => ({
       header: name,
       value: ([, row]: [string, Map<string, unknown>]) => formatValue(row.get(name)),
     })),
   ];
-  return renderTable([...values.entries()], columns);
+  const descriptions = renderRecord(presets.items.map((preset): [string, string] => [preset.name, preset.description]));
+  return `${renderTable([...values.entries()], columns)}\n\n${descriptions}`;
 }
 
 interface RulesOptions {
@@ -78,7 +77,7 @@ export function policyCommands(program: Command, cli: CliContext): void {
 
   policy
     .command('presets')
-    .description('show the built-in default and strict rules')
+    .description('show the built-in rule sets a policy starts from (default and strict), side by side')
     .action(async () => {
       const client = await cli.client();
       cli.printer.answer(await client.policyPresets(), renderPresets);
@@ -103,11 +102,11 @@ export function policyCommands(program: Command, cli: CliContext): void {
       .command('add')
       .description('create a policy from a preset, with changes (admin)')
       .argument('<name>', 'unique name (1-100 characters)')
-      .addOption(new Option('--preset <preset>', 'the rules to start from (default: default)').choices(PRESETS)),
+      .addOption(new Option('--preset <preset>', 'the rules to start from (default: default)').choices(PRESET_NAMES)),
     'the preset',
   )
     .addHelpText('after', '\nExample:\n  tessera policy add payments --preset strict --set signals.proxy=monitor')
-    .action(async (name: string, options: RulesOptions & { preset?: string }) => {
+    .action(async (name: string, options: RulesOptions & { preset?: PresetName }) => {
       const rules = await rulesOf(options);
       const client = await cli.client();
       cli.printer.answer(await client.createPolicy(definedOnly({ name, preset: options.preset, rules })), renderPolicy);

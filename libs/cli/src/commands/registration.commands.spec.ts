@@ -1,27 +1,44 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Registration } from '../api/views';
 import { ExitCode } from '../exit-codes';
 import { FakeApi, runAgainst } from '../testing/fake-api';
 import { certificateDigest, parseVersionCodeRange } from './registration.commands';
 
 const APP_ID = '0b6ad7a4-1b7e-4c55-9d0c-2f1e8b9a6c01';
 const CERT = 'ab'.repeat(32);
-const registration = {
+const registration: Registration = {
   id: '9d0c2f1e-8b9a-4c55-9d0c-0b6ad7a41b7e',
   appId: APP_ID,
   teamId: '4ff4f2ad-e372-4a97-b9bc-034225007224',
-  build: {
-    platform: 'android',
-    packageName: 'com.example.shop',
-    versionCodes: { min: 40, max: null },
-    signingCertificateSha256: [CERT],
-    lineageCertificateSha256: [],
-    versionName: '4.0',
-  },
+  platform: 'android',
+  packageName: 'com.example.shop',
+  versionCodes: { min: 40, max: null },
+  signingCertificateSha256: [CERT],
+  lineageCertificateSha256: [],
+  versionName: '4.0',
+  appleTeamId: null,
+  bundleId: null,
+  version: null,
   source: 'apk',
   createdAt: '2026-11-22T04:08:59.105Z',
   expiresAt: '2026-11-22T04:18:59.105Z',
+  status: 'active',
+};
+const iosRegistration: Registration = {
+  ...registration,
+  platform: 'ios',
+  packageName: null,
+  versionCodes: null,
+  signingCertificateSha256: null,
+  lineageCertificateSha256: null,
+  versionName: null,
+  appleTeamId: 'ABCDE12345',
+  bundleId: 'com.example.shop',
+  version: '1.2.3',
+  source: 'fields',
+  expiresAt: null,
 };
 const apps = {
   items: [{ id: APP_ID, packageName: 'com.example.shop', bundleId: null, appleTeamId: null }],
@@ -64,9 +81,40 @@ describe('registration add', () => {
       versionCodes: 'from',
       expireAfter: '600s',
     });
-    expect(run.stdout).toContain('versions:       40- (4.0)');
-    expect(run.stdout).toContain(`signer sha256:  ${CERT}`);
-    expect(run.stdout).toContain('expires:        2026-11-22T04:18:59Z');
+    expect(run.stdout.split('\n')).toEqual([
+      `id:             ${registration.id}`,
+      `app:            ${APP_ID}`,
+      `team:           ${registration.teamId}`,
+      'platform:       android',
+      'identifier:     com.example.shop',
+      'versions:       40- (4.0)',
+      `signer sha256:  ${CERT}`,
+      'source:         apk',
+      'status:         active',
+      'created:        2026-11-22T04:08:59Z',
+      'expires:        2026-11-22T04:18:59Z',
+      '',
+    ]);
+  });
+
+  it('shows every signer and the v3 lineage, one digest per line; an iOS build by team, bundle and version', async () => {
+    const lineage = ['cd'.repeat(32), CERT];
+    const rotated: Registration = {
+      ...registration,
+      versionCodes: { min: 7, max: 7 },
+      lineageCertificateSha256: lineage,
+    };
+    const api = new FakeApi()
+      .on('GET', `/v1/registrations/${registration.id}`, { body: rotated })
+      .on('GET', `/v1/registrations/${iosRegistration.id}x`, { body: iosRegistration });
+    const android = await runAgainst(api, ['registration', 'show', registration.id]);
+    expect(android.stdout).toContain(
+      `versions:        7 (4.0)\nsigner sha256:   ${CERT}\nlineage sha256:  ${lineage[0]}\n                 ${CERT}\n`,
+    );
+    const ios = await runAgainst(api, ['registration', 'show', `${iosRegistration.id}x`]);
+    expect(ios.stdout).toContain('platform:    ios\nidentifier:  ABCDE12345.com.example.shop\nversions:    1.2.3\n');
+    expect(ios.stdout).not.toContain('sha256');
+    expect(ios.stdout).toContain('expires:     -\n');
   });
 
   it('shows the reason of a refused APK (422, exit 1)', async () => {
@@ -75,14 +123,17 @@ describe('registration add', () => {
       status: 422,
       body: {
         statusCode: 422,
-        reason: 'signature-invalid',
-        message: 'the v2 signature does not verify',
+        reason: 'content-digest-mismatch',
+        message: 'APK Signature Scheme v2 signer #1: the content digest does not match (the APK was altered)',
         requestId: 'r',
       },
     });
     const run = await runAgainst(api, ['registration', 'add', file]);
     expect(run.code).toBe(ExitCode.failure);
-    expect(run.stderr).toContain('error: the v2 signature does not verify (422, reason signature-invalid)');
+    expect(run.stderr).toBe(
+      'error: APK Signature Scheme v2 signer #1: the content digest does not match (the APK was altered) ' +
+        '(422, reason content-digest-mismatch)\n  request id: r\n',
+    );
     expect(api.only('POST', '/v1/registrations/apk').url.search).toBe('');
   });
 
@@ -102,6 +153,10 @@ describe('registration add', () => {
       colons,
       '--cert',
       'cd'.repeat(32),
+      '--lineage-cert',
+      'ef'.repeat(32),
+      '--lineage-cert',
+      colons,
       '--expires-at',
       '2027-01-01T00:00:00Z',
     ]);
@@ -110,13 +165,24 @@ describe('registration add', () => {
       appId: APP_ID,
       versionCodes: { min: 40 },
       signingCertificateSha256: [CERT, 'cd'.repeat(32)],
+      lineageCertificateSha256: ['ef'.repeat(32), CERT],
       expiresAt: '2027-01-01T00:00:00Z',
     });
   });
 
   it('registers an iOS build from a version (or every version)', async () => {
-    const api = new FakeApi().on('POST', '/v1/registrations', { status: 201, body: registration });
-    await runAgainst(api, ['registration', 'add', '--app', APP_ID, '--version', '1.2.3', '--expire-after', '7d']);
+    const api = new FakeApi().on('POST', '/v1/registrations', { status: 201, body: iosRegistration });
+    const run = await runAgainst(api, [
+      'registration',
+      'add',
+      '--app',
+      APP_ID,
+      '--version',
+      '1.2.3',
+      '--expire-after',
+      '7d',
+    ]);
+    expect(run.stdout).toContain('versions:    1.2.3\n');
     await runAgainst(api, ['registration', 'add', '--app', APP_ID]);
     expect(api.requests.map((r) => r.json)).toEqual([
       { appId: APP_ID, version: '1.2.3', expireAfter: '7d' },
@@ -146,6 +212,8 @@ describe('registration add', () => {
     const { file } = apkFile();
     const withCert = await runAgainst(api, ['registration', 'add', file, '--cert', 'ab'.repeat(32)]);
     expect(withCert.stderr).toContain('--cert: not with an APK');
+    const withLineage = await runAgainst(api, ['registration', 'add', file, '--lineage-cert', 'ab'.repeat(32)]);
+    expect(withLineage.stderr).toContain('--lineage-cert: not with an APK');
     const range = await runAgainst(api, ['registration', 'add', file, '--version-codes', '1-']);
     expect(range.stderr).toContain('exact (only its versionCode) or from');
     const missing = await runAgainst(api, ['registration', 'add', '/nonexistent/app.apk']);
@@ -154,7 +222,8 @@ describe('registration add', () => {
     expect(directory.stderr).toContain('is not a file');
     const nothing = await runAgainst(api, ['registration', 'add']);
     expect(nothing.stderr).toContain('give an APK file, or --app');
-    for (const run of [withCert, range, missing, directory, nothing]) expect(run.code).toBe(ExitCode.usage);
+    for (const run of [withCert, withLineage, range, missing, directory, nothing])
+      expect(run.code).toBe(ExitCode.usage);
     expect(api.requests).toHaveLength(0);
   });
 });
@@ -175,7 +244,10 @@ describe('registration list, show, remove', () => {
       'android',
     ]);
     expect(api.only('GET', '/v1/registrations').url.search).toBe(`?appId=${APP_ID}&platform=android&status=all`);
-    expect(list.stdout).toContain('com.example.shop  40- (4.0)');
+    expect(list.stdout.split('\n')[0]).toMatch(/^ID +APP +IDENTIFIER +VERSIONS +SOURCE +STATUS +CREATED +EXPIRES$/);
+    expect(list.stdout).toMatch(
+      /com\.example\.shop +40- \(4\.0\) +apk +active +2026-11-22T04:08:59Z +2026-11-22T04:18:59Z/,
+    );
     const removed = await runAgainst(api, ['registration', 'remove', registration.id]);
     expect(removed.stdout).toBe(`removed registration ${registration.id}\n`);
     expect((await runAgainst(api, ['registration', 'list', '--status', 'gone'])).code).toBe(ExitCode.usage);

@@ -28,18 +28,18 @@ export const STATUSES = ['active', 'expired', 'all'] as const;
 
 /** Which versions a registration covers: `42`, `40-45`, `40-` (and later), or an iOS version / `any`. */
 export function describeVersions(registration: Registration): string {
-  const build = registration.build as Registration['build'] | undefined;
-  if (!build) return '-';
-  if (build.platform === 'ios') return build.version ?? 'any';
-  const { min, max } = build.versionCodes;
+  if (registration.platform === 'ios') return registration.version ?? 'any';
+  if (registration.versionCodes === null) return '-';
+  const { min, max } = registration.versionCodes;
   const codes = max === null ? `${min}-` : min === max ? `${min}` : `${min}-${max}`;
-  return build.versionName ? `${codes} (${build.versionName})` : codes;
+  return registration.versionName ? `${codes} (${registration.versionName})` : codes;
 }
 
+/** The package name, or `<apple team id>.<bundle id>`. */
 function identifierOf(registration: Registration): string {
-  const build = registration.build as Registration['build'] | undefined;
-  if (!build) return '-';
-  return build.platform === 'android' ? build.packageName : `${build.appleTeamId}.${build.bundleId}`;
+  return registration.platform === 'android'
+    ? (registration.packageName ?? '-')
+    : `${registration.appleTeamId ?? '?'}.${registration.bundleId ?? '?'}`;
 }
 
 export const registrationColumns: Column<Registration>[] = [
@@ -48,34 +48,29 @@ export const registrationColumns: Column<Registration>[] = [
   { header: 'identifier', value: identifierOf },
   { header: 'versions', value: describeVersions },
   { header: 'source', value: (r) => r.source },
+  { header: 'status', value: (r) => r.status },
   { header: 'created', value: (r) => formatTime(r.createdAt) },
   { header: 'expires', value: (r) => formatTime(r.expiresAt) },
 ];
 
+/** One field per digest, the heading on the first: digests are long and copied whole. */
+function digestLines(heading: string, digests: readonly string[] | null): [string, string][] {
+  return (digests ?? []).map((digest, i): [string, string] => [i === 0 ? heading : '', digest]);
+}
+
 export function renderRegistration(registration: Registration): string {
-  const build = registration.build as Registration['build'] | undefined;
-  const certificates: [string, string][] =
-    build?.platform === 'android'
-      ? [
-          ...build.signingCertificateSha256.map((digest, i): [string, string] => [
-            i === 0 ? 'signer sha256' : '',
-            digest,
-          ]),
-          ...build.lineageCertificateSha256.map((digest, i): [string, string] => [
-            i === 0 ? 'lineage sha256' : '',
-            digest,
-          ]),
-        ]
-      : [];
+  const android = registration.platform === 'android';
   return renderRecord([
     ['id', registration.id],
     ['app', registration.appId],
     ['team', registration.teamId],
-    ['platform', build?.platform ?? '-'],
+    ['platform', registration.platform],
     ['identifier', identifierOf(registration)],
     ['versions', describeVersions(registration)],
-    ...certificates,
+    ...(android ? digestLines('signer sha256', registration.signingCertificateSha256) : []),
+    ...(android ? digestLines('lineage sha256', registration.lineageCertificateSha256) : []),
     ['source', registration.source],
+    ['status', registration.status],
     ['created', formatTime(registration.createdAt)],
     ['expires', formatTime(registration.expiresAt)],
   ]);
@@ -107,6 +102,7 @@ interface AddRegistrationOptions extends ExpiryOptions {
   versionCode?: number;
   versionCodes?: string;
   cert?: string[];
+  lineageCert?: string[];
   versionName?: string;
   version?: string;
 }
@@ -117,9 +113,12 @@ export function registrationFields(options: AddRegistrationOptions): Omit<Create
     options.versionCode !== undefined ||
     options.versionCodes !== undefined ||
     options.cert !== undefined ||
+    options.lineageCert !== undefined ||
     options.versionName !== undefined;
   if (android && options.version !== undefined) {
-    throw new UsageError('--version is for iOS; an Android build takes --version-code(s), --cert and --version-name');
+    throw new UsageError(
+      '--version is for iOS; an Android build takes --version-code(s), --cert, --lineage-cert and --version-name',
+    );
   }
   if (options.versionCode !== undefined && options.versionCodes !== undefined) {
     throw new UsageError('give --version-code or --version-codes, not both');
@@ -131,6 +130,7 @@ export function registrationFields(options: AddRegistrationOptions): Omit<Create
     versionCode: options.versionCode,
     versionCodes: options.versionCodes === undefined ? undefined : parseVersionCodeRange(options.versionCodes),
     signingCertificateSha256: options.cert,
+    lineageCertificateSha256: options.lineageCert,
     versionName: options.versionName,
     ...expiryOf(options),
   });
@@ -141,6 +141,7 @@ export function apkUploadQuery(options: AddRegistrationOptions): Omit<ApkUploadQ
   const fieldOptions = {
     versionCode: '--version-code',
     cert: '--cert',
+    lineageCert: '--lineage-cert',
     versionName: '--version-name',
     version: '--version',
   };
@@ -189,6 +190,11 @@ export function registrationCommands(program: Command, cli: CliContext): void {
       .option(
         '--cert <sha256>',
         'Android: SHA-256 of a signing certificate (repeat for each signer)',
+        (v, p: string[] | undefined) => collect(certificateDigest(v), p),
+      )
+      .option(
+        '--lineage-cert <sha256>',
+        'Android: the v3 rotation lineage, oldest first, ending with the current signer (repeat for each)',
         (v, p: string[] | undefined) => collect(certificateDigest(v), p),
       )
       .option('--version-name <name>', 'Android: the versionName')

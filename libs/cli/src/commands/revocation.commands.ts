@@ -22,6 +22,7 @@ export const revocationColumns: Column<Revocation>[] = [
   { header: 'kind', value: (r) => r.subject.kind },
   { header: 'value', value: (r) => r.subject.value },
   { header: 'reason', value: (r) => r.reason ?? '-' },
+  { header: 'status', value: (r) => r.status },
   { header: 'created', value: (r) => formatTime(r.createdAt) },
   { header: 'expires', value: (r) => formatTime(r.expiresAt) },
 ];
@@ -32,7 +33,9 @@ export function renderRevocation(revocation: Revocation): string {
     ['kind', revocation.subject.kind],
     ['value', revocation.subject.value],
     ['reason', revocation.reason ?? '-'],
+    ['status', revocation.status],
     ['created', formatTime(revocation.createdAt)],
+    ['created by', revocation.createdByKeyId ?? '-'],
     ['expires', formatTime(revocation.expiresAt)],
   ]);
 }

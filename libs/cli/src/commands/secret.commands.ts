@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import type { Page, SecureString } from '../api/views';
+import type { SecureString } from '../api/views';
 import type { CliContext } from '../cli-context';
 import { UsageError } from '../errors';
 import { formatTime } from '../output/format';
-import { type Column, renderRecord, renderTable } from '../output/table';
+import { type Column, renderRecord } from '../output/table';
 import { readLocalFile, withoutFinalNewline } from './input';
-import { requireOne } from './options';
+import { listPages, type PagingOptions, requireOne, withPaging } from './options';
 import { resolveAppId } from './resolve';
 
 export const secureStringColumns: Column<SecureString>[] = [
@@ -20,13 +20,9 @@ export function renderSecureString(secret: SecureString): string {
     ['app', secret.appId],
     ['name', secret.name],
     ['version', String(secret.version)],
+    ['created', formatTime(secret.createdAt)],
     ['updated', formatTime(secret.updatedAt)],
   ]);
-}
-
-function renderSecureStrings(answer: Page<SecureString> | SecureString[]): string {
-  const items = Array.isArray(answer) ? answer : answer.items;
-  return items.length === 0 ? 'no secure strings' : renderTable(items, secureStringColumns);
 }
 
 interface ValueOptions {
@@ -58,14 +54,20 @@ export function secretCommands(program: Command, cli: CliContext): void {
     .command('secret')
     .description("secure strings: an app's named secrets, sealed at rest, delivered only to attested installations");
 
-  secret
-    .command('list')
-    .description("list an app's secure strings (names and versions; never values)")
-    .argument('<app>', 'app id, package name or bundle id')
-    .action(async (ref: string) => {
-      const client = await cli.client();
-      cli.printer.answer(await client.listSecureStrings(await resolveAppId(client, ref)), renderSecureStrings);
-    });
+  withPaging(
+    secret
+      .command('list')
+      .description("list an app's secure strings in name order (names and versions; never values)")
+      .argument('<app>', 'app id, package name or bundle id'),
+  ).action(async (ref: string, options: PagingOptions) => {
+    const client = await cli.client();
+    const appId = await resolveAppId(client, ref);
+    cli.printer.page(
+      await listPages(options, (q) => client.listSecureStrings(appId, q)),
+      secureStringColumns,
+      'secure strings',
+    );
+  });
 
   secret
     .command('set')

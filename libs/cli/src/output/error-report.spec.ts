@@ -47,6 +47,28 @@ describe('reportError', () => {
     );
   });
 
+  it('names what a 409 is about, with the command that shows it', () => {
+    const conflict = new ApiError(
+      'POST',
+      '/v1/revocations',
+      409,
+      'this device is already revoked',
+      [],
+      'r',
+      undefined,
+      {
+        revocationId: 'R1',
+        somethingId: 'S1',
+      },
+    );
+    expect(reportError(conflict).lines).toEqual([
+      'error: this device is already revoked (409)',
+      '  revocationId: R1 (tessera revocation show R1)',
+      '  somethingId: S1',
+      '  request id: r',
+    ]);
+  });
+
   it('says what to do about a refused key or an unreachable endpoint', () => {
     expect(reportError(apiError(401)).lines.join('\n')).toContain('run `tessera login`');
     const unreachable = reportError(new EndpointUnreachableError('http://h:1', undefined, new Error('x')));

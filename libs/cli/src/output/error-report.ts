@@ -24,10 +24,23 @@ export function reportError(error: unknown): ErrorReport {
   return { lines: [`error: ${message}`], exitCode: ExitCode.failure };
 }
 
+/** What to run to see the thing an error answer names by id. */
+const SHOW_COMMANDS: Readonly<Record<string, string>> = {
+  revocationId: 'tessera revocation show',
+  overrideId: 'tessera device show',
+  registrationId: 'tessera registration show',
+  policyId: 'tessera policy show',
+  appId: 'tessera app show',
+};
+
 function apiErrorReport(error: ApiError): ErrorReport {
   const reason = error.reason ? `, reason ${error.reason}` : '';
   const lines = [`error: ${error.message} (${error.status}${reason})`];
   for (const problem of error.errors) lines.push(`  - ${problem}`);
+  for (const [field, id] of Object.entries(error.ids)) {
+    const show = SHOW_COMMANDS[field];
+    lines.push(`  ${field}: ${id}${show ? ` (${show} ${id})` : ''}`);
+  }
   if (error.status === 401) {
     lines.push('  the API key was refused (unknown, revoked or expired): run `tessera login` with a valid key');
   }

@@ -27,4 +27,13 @@ describe('renderRecord', () => {
       ]).split('\n'),
     ).toEqual(['id:       x', 'created:  2026-01-01T00:00:00Z']);
   });
+
+  it('continues a field on the next line when the name is empty (one digest per line)', () => {
+    expect(
+      renderRecord([
+        ['signers', 'a'],
+        ['', 'b'],
+      ]).split('\n'),
+    ).toEqual(['signers:  a', '          b']);
+  });
 });

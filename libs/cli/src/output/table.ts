@@ -35,10 +35,10 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   return trimLines(table.toString());
 }
 
-/** One thing, field by field: `name:  value` lines. */
+/** One thing, field by field: `name:  value` lines; a field without a name continues the one above. */
 export function renderRecord(fields: readonly (readonly [string, string])[]): string {
   const table = new Table(PLAIN);
-  for (const [name, value] of fields) table.push([`${name}:`, oneLine(value)]);
+  for (const [name, value] of fields) table.push([name === '' ? '' : `${name}:`, oneLine(value)]);
   return trimLines(table.toString());
 }
 

@@ -1,0 +1,117 @@
+/**
+ * The CLI's idea of the admin API (libs/cli/src/api) against the service's own (apps/registration/src), checked by
+ * `npm run typecheck`: libs may not import apps, so this is where the two meet. A view the service changes, or a
+ * request field its zod schema stops taking, fails the typecheck here instead of surprising someone at a terminal.
+ */
+import type { z } from 'zod';
+import type {
+  ApiKey,
+  App,
+  AuditEntry,
+  AuditQuery,
+  CreateAppBody,
+  CreateDeviceOverrideBody,
+  CreateKeyBody,
+  CreatePolicyBody,
+  CreateRegistrationBody,
+  CreateRevocationBody,
+  CreateTeamBody,
+  DeviceOverride,
+  ListAppsQuery,
+  ListDeviceOverridesQuery,
+  ListKeysQuery,
+  ListRegistrationsQuery,
+  ListRevocationsQuery,
+  ListSecureStringsQuery,
+  Policy,
+  PolicyPresets,
+  Registration,
+  Revocation,
+  SecureString,
+  Team,
+  Tenant,
+  UpdatePolicyBody,
+  UpdateTeamBody,
+} from '@tessera/cli';
+import type { ApkUploadQuery as CliApkUploadQuery } from '../../libs/cli/src/api/requests';
+import type { ApiKeyView } from '../../apps/registration/src/api-keys/api-key.view';
+import type * as KeySchemas from '../../apps/registration/src/api-keys/api-keys.schemas';
+import type { AppView } from '../../apps/registration/src/apps/app.view';
+import type * as AppSchemas from '../../apps/registration/src/apps/apps.schemas';
+import type { AuditEventView } from '../../apps/registration/src/audit/audit-event.view';
+import type * as AuditSchemas from '../../apps/registration/src/audit/audit.schemas';
+import type { DeviceOverrideView } from '../../apps/registration/src/device-overrides/device-override.view';
+import type * as OverrideSchemas from '../../apps/registration/src/device-overrides/device-overrides.schemas';
+import type * as PolicySchemas from '../../apps/registration/src/policies/policies.schemas';
+import type { PoliciesService } from '../../apps/registration/src/policies/policies.service';
+import type { PolicyView } from '../../apps/registration/src/policies/policy.view';
+import type { RegistrationView } from '../../apps/registration/src/registrations/registration.view';
+import type * as RegistrationSchemas from '../../apps/registration/src/registrations/registrations.schemas';
+import type { RevocationView } from '../../apps/registration/src/revocations/revocation.view';
+import type * as RevocationSchemas from '../../apps/registration/src/revocations/revocations.schemas';
+import type { SecureStringView } from '../../apps/registration/src/secure-strings/secure-string.view';
+import type * as SecureStringSchemas from '../../apps/registration/src/secure-strings/secure-strings.schemas';
+import type { TeamView } from '../../apps/registration/src/teams/team.view';
+import type * as TeamSchemas from '../../apps/registration/src/teams/teams.schemas';
+import type { TenantView } from '../../apps/registration/src/tenants/tenant.view';
+import type * as TenantSchemas from '../../apps/registration/src/tenants/tenants.schemas';
+
+/** A view as it travels: what JSON.stringify makes of it (dates become strings). */
+type Json<T> = T extends Date
+  ? string
+  : T extends readonly (infer Item)[]
+    ? Json<Item>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
+
+/** The CLI reads exactly what the service answers: every field, with its type, and nothing more. */
+type SameShape<Cli, Service> = [Cli] extends [Json<Service>] ? ([Json<Service>] extends [Cli] ? true : false) : false;
+
+/** What the CLI sends is accepted by the schema, field for field (the schemas refuse unknown fields). */
+type Accepted<Sent, Schema extends z.ZodType> = [Sent] extends [z.input<Schema>]
+  ? [Exclude<KeysOf<Sent>, KeysOf<z.input<Schema>>>] extends [never]
+    ? true
+    : false
+  : false;
+type KeysOf<T> = T extends unknown ? keyof T : never;
+
+const views = {
+  tenant: true as SameShape<Tenant, TenantView>,
+  team: true as SameShape<Team, TeamView>,
+  key: true as SameShape<ApiKey, ApiKeyView>,
+  app: true as SameShape<App, AppView>,
+  registration: true as SameShape<Registration, RegistrationView>,
+  policy: true as SameShape<Policy, PolicyView>,
+  presets: true as SameShape<PolicyPresets, ReturnType<PoliciesService['presets']>>,
+  deviceOverride: true as SameShape<DeviceOverride, DeviceOverrideView>,
+  secureString: true as SameShape<SecureString, SecureStringView>,
+  revocation: true as SameShape<Revocation, RevocationView>,
+  auditEntry: true as SameShape<AuditEntry, AuditEventView>,
+} satisfies Record<string, true>;
+
+const requests = {
+  renameTenant: true as Accepted<{ name: string }, typeof TenantSchemas.UpdateTenantBody>,
+  createTeam: true as Accepted<CreateTeamBody, typeof TeamSchemas.CreateTeamBody>,
+  updateTeam: true as Accepted<UpdateTeamBody, typeof TeamSchemas.UpdateTeamBody>,
+  createKey: true as Accepted<CreateKeyBody, typeof KeySchemas.CreateKeyBody>,
+  listKeys: true as Accepted<ListKeysQuery, typeof KeySchemas.ListKeysQuery>,
+  createApp: true as Accepted<CreateAppBody, typeof AppSchemas.CreateAppBody>,
+  renameApp: true as Accepted<{ name: string }, typeof AppSchemas.UpdateAppBody>,
+  listApps: true as Accepted<ListAppsQuery, typeof AppSchemas.ListAppsQuery>,
+  createRegistration: true as Accepted<CreateRegistrationBody, typeof RegistrationSchemas.CreateRegistrationBody>,
+  apkUpload: true as Accepted<CliApkUploadQuery, typeof RegistrationSchemas.ApkUploadQuery>,
+  listRegistrations: true as Accepted<ListRegistrationsQuery, typeof RegistrationSchemas.ListRegistrationsQuery>,
+  createPolicy: true as Accepted<CreatePolicyBody, typeof PolicySchemas.CreatePolicyBody>,
+  updatePolicy: true as Accepted<UpdatePolicyBody, typeof PolicySchemas.UpdatePolicyBody>,
+  assignPolicy: true as Accepted<{ policyId: string | null }, typeof PolicySchemas.AssignPolicyBody>,
+  setSecureString: true as Accepted<{ value: string }, typeof SecureStringSchemas.PutSecureStringBody>,
+  listSecureStrings: true as Accepted<ListSecureStringsQuery, typeof SecureStringSchemas.ListSecureStringsQuery>,
+  createOverride: true as Accepted<CreateDeviceOverrideBody, typeof OverrideSchemas.CreateOverrideBody>,
+  listOverrides: true as Accepted<ListDeviceOverridesQuery, typeof OverrideSchemas.ListOverridesQuery>,
+  createRevocation: true as Accepted<CreateRevocationBody, typeof RevocationSchemas.CreateRevocationBody>,
+  listRevocations: true as Accepted<ListRevocationsQuery, typeof RevocationSchemas.ListRevocationsQuery>,
+  audit: true as Accepted<AuditQuery, typeof AuditSchemas.AuditQuery>,
+} satisfies Record<string, true>;
+
+export const cliMatchesApi = { views, requests };
