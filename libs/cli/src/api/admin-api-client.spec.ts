@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -127,7 +127,8 @@ describe('AdminApiClient', () => {
   });
 
   it('streams an upload to a real server with its type and length, without buffering it first', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tessera-apk-')), 'app.apk');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-spec-'));
+    const file = path.join(dir, 'app.apk');
     const content = Buffer.alloc(3 * 1024 * 1024, 7);
     writeFileSync(file, content);
     const received: { headers?: http.IncomingHttpHeaders; bytes: number; url?: string } = { bytes: 0 };
@@ -156,6 +157,7 @@ describe('AdminApiClient', () => {
       expect(received.bytes).toBe(content.length);
     } finally {
       await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

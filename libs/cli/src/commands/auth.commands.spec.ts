@@ -1,15 +1,16 @@
-import { mkdtempSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { ExitCode } from '../exit-codes';
 import { ADMIN_KEY, FakeApi, runAgainst } from '../testing/fake-api';
+import { removeTestDirectories, testDirectory } from '../testing/test-directory';
+
+afterAll(removeTestDirectories);
 
 const TENANT = { id: 'acme', name: 'Acme', status: 'active', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '' };
 const SECRET = ADMIN_KEY.slice(-43);
 
 function setup() {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'tessera-home-'));
+  const home = testDirectory('home');
   const configFile = path.join(home, '.config', 'tessera', 'config.json');
   // Logged out: nothing in the environment.
   const env = { TESSERA_API_KEY: undefined, TESSERA_ENDPOINT: undefined };

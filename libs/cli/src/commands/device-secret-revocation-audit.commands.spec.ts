@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditEntry, DeviceOverride, Revocation, SecureString } from '../api/views';
 import { ExitCode } from '../exit-codes';
 import { FakeApi, runAgainst } from '../testing/fake-api';
 import { describeChange } from './audit.commands';
+import { removeTestDirectories, testDirectory } from '../testing/test-directory';
+
+afterAll(removeTestDirectories);
 
 const APP_ID = '0b6ad7a4-1b7e-4c55-9d0c-2f1e8b9a6c01';
 const ID = '3e1d7c52-5a8f-4f0b-9b43-1f0c3a2b9d10';
@@ -127,7 +129,7 @@ describe('secret commands', () => {
       stdin: 's3cr3t-value\n',
     });
     expect(fromStdin.code).toBe(ExitCode.ok);
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tessera-secret-')), 'value');
+    const file = path.join(testDirectory('secret'), 'value');
     writeFileSync(file, 'from-file\r\n');
     await runAgainst(fake, ['secret', 'set', APP_ID, 'maps_key', '--value-file', file]);
     expect(fake.requests.filter((r) => r.method === 'PUT').map((r) => r.json)).toEqual([

@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_POLICY_RULES, PRESET_DESCRIPTIONS, PRESET_NAMES, PRESETS } from '@tessera/policy';
 import type { Policy, PolicyPresets } from '../api/views';
 import { ExitCode } from '../exit-codes';
 import { FakeApi, runAgainst } from '../testing/fake-api';
 import { combineRules, mergeRules, parseSetting } from './policy-rules';
+import { removeTestDirectories, testDirectory } from '../testing/test-directory';
+
+afterAll(removeTestDirectories);
 
 const POLICY_ID = '7a1c7e0e-77a8-4c1e-8a55-64a2b8f0d9aa';
 const rules = DEFAULT_POLICY_RULES;
@@ -50,7 +52,7 @@ describe('policy rules from the command line', () => {
 
 describe('policy commands', () => {
   it('policy add sends the preset and the rules from a file with --set laid over them', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tessera-rules-')), 'rules.json');
+    const file = path.join(testDirectory('rules'), 'rules.json');
     writeFileSync(file, JSON.stringify({ signals: { proxy: 'reject', emulator: 'reject' } }));
     const api = new FakeApi().on('POST', '/v1/policies', { status: 201, body: policy });
     const run = await runAgainst(api, [
@@ -88,7 +90,7 @@ describe('policy commands', () => {
   });
 
   it('refuses a rules file that is missing or not a JSON object', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tessera-rules-'));
+    const dir = testDirectory('rules');
     writeFileSync(path.join(dir, 'list.json'), '[]');
     writeFileSync(path.join(dir, 'broken.json'), '{');
     const api = new FakeApi();

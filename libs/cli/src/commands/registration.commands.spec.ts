@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Registration } from '../api/views';
@@ -45,8 +45,15 @@ const apps = {
   nextCursor: null,
 };
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function apkFile(): { file: string; bytes: Buffer } {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tessera-apk-')), 'app-release.apk');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-spec-'));
+  tempDirs.push(dir);
+  const file = path.join(dir, 'app-release.apk');
   const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251));
   writeFileSync(file, bytes);
   return { file, bytes };

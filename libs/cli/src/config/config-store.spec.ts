@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { ExitCode } from '../exit-codes';
 import { ConfigStore, configFilePath } from './config-store';
+import { removeTestDirectories, testDirectory } from '../testing/test-directory';
+
+afterAll(removeTestDirectories);
 
 const KEY = `tsk_0123456789abcdef_${'k'.repeat(43)}`;
 const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
@@ -18,7 +19,7 @@ describe('configFilePath', () => {
 });
 
 describe('ConfigStore', () => {
-  const directory = () => mkdtempSync(path.join(os.tmpdir(), 'tessera-config-'));
+  const directory = () => testDirectory('config');
 
   it('creates a missing directory 0700 and the file 0600, and reads back what it wrote', async () => {
     const file = path.join(directory(), 'nested', 'tessera', 'config.json');

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CliIo } from '../cli-io';
@@ -96,6 +96,7 @@ export interface RunOptions {
 export async function runAgainst(api: FakeApi, argv: string[], options: RunOptions = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
+  const ownHome = options.home === undefined;
   const home = options.home ?? mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-'));
   const io: CliIo = {
     stdout: (text) => (stdout += text),
@@ -105,6 +106,10 @@ export async function runAgainst(api: FakeApi, argv: string[], options: RunOptio
     fetch: api.fetch,
     readStdin: () => Promise.resolve(options.stdin ?? ''),
   };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
+  try {
+    const code = await runCli(argv, io);
+    return { code, stdout, stderr };
+  } finally {
+    if (ownHome) rmSync(home, { recursive: true, force: true });
+  }
 }
