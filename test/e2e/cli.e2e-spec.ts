@@ -31,6 +31,7 @@ describe('the `tessera` CLI (built, as its own process) against the registration
   });
 
   afterAll(async () => {
+    cli.remove();
     await reg.stop();
   });
 

@@ -71,6 +71,7 @@ describe('issue 4 is done: from the CLI on a fresh start, each step an event on 
   }, 120_000);
 
   afterAll(async () => {
+    cli.remove();
     await Promise.all(processes.map((p) => p.stop()));
     await events?.stop();
     const admin = new DataSource({ type: 'postgres', url: env.databaseUrl });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './test-environment';
@@ -17,6 +17,11 @@ export interface CliResult {
 export class CliProcess {
   readonly home = mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-home-'));
   readonly configFile = path.join(this.home, 'tessera.json');
+
+  /** Removes the CLI's home directory (its config file holds a key). */
+  remove(): void {
+    rmSync(this.home, { recursive: true, force: true });
+  }
   /** Everything every run printed, to check that a secret never appeared. */
   transcript = '';
 
