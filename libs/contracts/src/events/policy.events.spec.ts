@@ -50,6 +50,8 @@ describe('policy.upserted v1', () => {
     ],
     ['an unknown rule', { ...policy, rules: { ...rules, signals: { ...rules.signals, vpn: 'reject' } } }],
     ['a missing rule', { ...policy, rules: { ...rules, sdkVersions: undefined } }],
+    ['an unknown signal action', { ...policy, rules: { ...rules, signals: { ...rules.signals, proxy: 'maybe' } } }],
+    ['an unknown top-level rule', { ...policy, rules: { ...rules, allowEverything: true } }],
     ['a token lifetime under 30 s', { ...policy, rules: { ...rules, tokenLifetimeSeconds: 29 } }],
     ['an unknown security level', { ...policy, rules: { ...rules, minimumSecurityLevel: 'hardware' } }],
   ])('refuses %s', (_what, data) => {

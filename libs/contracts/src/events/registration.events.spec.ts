@@ -57,6 +57,7 @@ describe('registration.upserted v1', () => {
     ['no signer', { ...android, build: { ...android.build, signingCertificateSha256: [] } }],
     ['a fractional versionCode', { ...android, build: { ...android.build, versionCodes: { min: 1.5, max: null } } }],
     ['an unknown source', { ...android, source: 'upload' }],
+    ['a negative versionCode', { ...android, build: { ...android.build, versionCodes: { min: -1, max: null } } }],
     [
       'an iOS build without a bundle id',
       { ...ios, build: { platform: 'ios', appleTeamId: 'ABCDE12345', version: null } },
