@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { expiryStatus, idCursor, limit, uuid } from '../http/common-schemas';
-import { atMostOneExpiry, bothExpiries, expiryFields } from '../http/duration';
+import { expiryFields, withExpiry } from '../http/duration';
 
 /**
  * What each kind of subject looks like, as the SDK, the tokens and the registry write it: a revocation must match
@@ -51,8 +51,8 @@ export const RevocationSubject = z.discriminatedUnion(
   },
 );
 
-export const CreateRevocationBody = z
-  .strictObject({
+export const CreateRevocationBody = withExpiry(
+  z.strictObject({
     subject: RevocationSubject,
     reason: z
       .string()
@@ -61,8 +61,8 @@ export const CreateRevocationBody = z
       .regex(/^[^\p{Cc}]*$/u, 'control characters are not allowed')
       .optional(),
     ...expiryFields,
-  })
-  .refine(atMostOneExpiry, bothExpiries);
+  }),
+);
 export type CreateRevocationInput = z.output<typeof CreateRevocationBody>;
 
 export const RevocationIdParam = uuid('a revocation id');

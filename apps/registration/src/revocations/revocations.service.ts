@@ -57,8 +57,6 @@ export class RevocationsService {
   }
 
   async create(principal: Principal, input: CreateRevocationInput): Promise<RevocationView> {
-    const expiresAt =
-      input.expireAfter !== undefined ? new Date(Date.now() + input.expireAfter) : (input.expiresAt ?? null);
     return this.store.transaction(async (tx) => {
       // One revocation in force per subject: concurrent requests for one subject take turns here.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
@@ -103,7 +101,7 @@ export class RevocationsService {
             input.subject.kind,
             input.subject.value,
             input.reason ?? null,
-            expiresAt,
+            input.expiresAt,
             principal.keyId,
           ],
         ),
