@@ -45,8 +45,8 @@ export const Topics = {
     name: 'tessera.keys.v1',
     cleanupPolicy: 'compact',
     partitions: 1,
-    key: '<tenant>/key/<kid>',
-    description: 'public token-signing keys and their lifecycle state',
+    key: '<tenant>/key/<kid>; failure-token keys system/failure-key/<kid>',
+    description: 'token-signing keys (public parts) and their lifecycle state; failure-token keys, never trusted',
   },
   pins: {
     name: 'tessera.pins.v1',
@@ -54,6 +54,31 @@ export const Topics = {
     partitions: 3,
     key: '<tenant>/<entity kind>/<entity id>',
     description: 'protected API domains, pin sets and rotations, as their latest state',
+  },
+  tokens: {
+    name: 'tessera.tokens.v1',
+    cleanupPolicy: 'delete',
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    key: '<tenant>/<app id>',
+    description: 'every token issued (valid or failure), for audit and metrics (append-only)',
+  },
+  tokenRequests: {
+    name: 'tessera.token-requests.v1',
+    cleanupPolicy: 'delete',
+    partitions: 6,
+    // A request is worth answering for seconds; an hour is room for an operator to look at a backlog.
+    retentionMs: 60 * 60 * 1000,
+    key: '<tenant>/<app id>',
+    description: 'requests for tokens (integrity asks the token service); each carries its reply address',
+  },
+  tokenReplies: {
+    name: 'tessera.token-replies.v1',
+    cleanupPolicy: 'delete',
+    partitions: 6,
+    retentionMs: 60 * 60 * 1000,
+    key: '<requester instance id>',
+    description: 'replies to token requests, routed to the requesting instance by header and correlation id',
   },
   attestations: {
     name: 'tessera.attestations.v1',
