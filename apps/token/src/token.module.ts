@@ -1,7 +1,21 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ServiceRuntimeModule } from '@tessera/service-runtime';
+import { EventCatalog } from '@tessera/contracts';
+import { Keyring } from '@tessera/sealing';
+import { KafkaRuntime, MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
+import { TokenInspector } from './inspection/token-inspector';
+import { IssuanceMetrics } from './issuance/issuance-metrics';
+import { TokenIssuance } from './issuance/token-issuance';
+import { TokenIssuedEvents } from './issuance/token-issued-events';
+import { JwksController } from './jwks/jwks.controller';
+import { JwksSnapshot } from './jwks/jwks-snapshot';
+import { FailureKeyRing } from './keys/failure-key-ring';
+import { KeyScheduleWorker } from './keys/key-schedule.worker';
+import { SignerCache } from './keys/signer-cache';
+import { SigningKeyRepository } from './keys/signing-key.repository';
+import { SigningKeysService } from './keys/signing-keys.service';
 import { tokenSchema } from './migrations';
+import { TokenStore } from './persistence/token-store';
 import type { TokenConfig } from './token.config';
 
 /** The token service: signing keys, rotation, JWKS and token issuance. */
@@ -17,6 +31,67 @@ export class TokenModule {
           logger,
           database: tokenSchema,
         }),
+      ],
+      controllers: [JwksController],
+      providers: [
+        TokenStore,
+        SigningKeyRepository,
+        SigningKeysService,
+        SignerCache,
+        FailureKeyRing,
+        JwksSnapshot,
+        TokenIssuance,
+        TokenInspector,
+        // Seals signing keys at rest: the current KEK seals, the previous ones still open.
+        { provide: Keyring, useFactory: () => new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) },
+        {
+          provide: IssuanceMetrics,
+          inject: [MetricsRegistry],
+          useFactory: (metrics: MetricsRegistry) => new IssuanceMetrics(metrics.registry),
+        },
+        {
+          provide: TokenIssuedEvents,
+          inject: [ServiceLifecycle, KafkaRuntime, EventCatalog, MetricsRegistry],
+          useFactory: (
+            lifecycle: ServiceLifecycle,
+            kafka: KafkaRuntime,
+            catalog: EventCatalog,
+            metrics: MetricsRegistry,
+          ) => {
+            const events = new TokenIssuedEvents(
+              config.TOKEN_ISSUED_EVENTS,
+              kafka.producer,
+              catalog,
+              config.KAFKA_TOPIC_PREFIX,
+              logger.child({ component: 'token-issued-events' }),
+              metrics.registry,
+            );
+            lifecycle.register(events);
+            return events;
+          },
+        },
+        {
+          provide: KeyScheduleWorker,
+          inject: [ServiceLifecycle, SigningKeysService, FailureKeyRing, TokenStore, MetricsRegistry],
+          useFactory: (
+            lifecycle: ServiceLifecycle,
+            keys: SigningKeysService,
+            failureKeys: FailureKeyRing,
+            store: TokenStore,
+            metrics: MetricsRegistry,
+          ) => {
+            const worker = new KeyScheduleWorker(
+              keys,
+              failureKeys,
+              store,
+              config.TOKEN_KEY_CHECK_INTERVAL_MS,
+              logger.child({ component: 'key-schedule' }),
+              metrics.registry,
+            );
+            lifecycle.register(worker);
+            return worker;
+          },
+        },
       ],
     };
   }

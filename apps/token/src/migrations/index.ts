@@ -1,8 +1,9 @@
 import type { SchemaContents } from '@tessera/database';
 import { MessagingTablesV11795300000000 } from '@tessera/messaging';
+import { SigningKeyTables1795600000000 } from './1795600000000-signing-key-tables';
 
 /** The token schema: its entities and committed migrations, oldest first. Run at startup, or with `main.js migrate`. */
 export const tokenSchema: SchemaContents = {
   entities: [],
-  migrations: [MessagingTablesV11795300000000],
+  migrations: [MessagingTablesV11795300000000, SigningKeyTables1795600000000],
 };

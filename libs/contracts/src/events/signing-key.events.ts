@@ -10,6 +10,16 @@ export function signingKeySecretAad(tenant: string, kid: string): string {
   return `${tenant}/signing-key/${kid}`;
 }
 
+/** The key of a signing key's events: `<tenant>/key/<kid>` (its tombstone's too). */
+export function signingKeyEventKey(tenant: string, kid: string): string {
+  return `${tenant}/key/${kid}`;
+}
+
+/** The key of a failure-token key's events: `system/failure-key/<kid>`. */
+export function failureKeyEventKey(kid: string): string {
+  return `system/failure-key/${kid}`;
+}
+
 /** Retired and revoked keys sign nothing again: their private material is erased. */
 const KEY_MATERIAL_ERASED: ReadonlySet<string> = new Set(['retired', 'revoked']);
 
@@ -52,7 +62,7 @@ export const SigningKeyUpsertedV1 = defineEvent({
       path: ['sealedSecret'],
       message: 'only an HS256 key that is not retired or revoked carries its sealed secret',
     }),
-  key: (tenant, data) => `${tenant}/key/${data.kid}`,
+  key: (tenant, data) => signingKeyEventKey(tenant, data.kid),
 });
 
 /**
@@ -74,5 +84,5 @@ export const FailureKeyUpsertedV1 = defineEvent({
     /** After this no token it signed is alive any more. */
     forgetAfter: EventTimeSchema,
   }),
-  key: (tenant, data) => `${tenant}/failure-key/${data.failureKeyId}`,
+  key: (_tenant, data) => failureKeyEventKey(data.failureKeyId),
 });

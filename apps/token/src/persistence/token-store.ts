@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DatabaseServiceConfig } from '@tessera/config';
+import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
+import { SERVICE_CONFIG } from '@tessera/service-runtime';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** Who acted on the token service's data: an API key, or the service's own schedule (no key). */
+export interface Actor {
+  tenantId: string;
+  keyId: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  target: { kind: string; id: string };
+  before: unknown;
+  after: unknown;
+}
+
+/** The token service's database: its schema's tables, its outbox, transactions and the audit log of admin actions. */
+@Injectable()
+export class TokenStore {
+  readonly schema: string;
+  private readonly quotedSchema: string;
+
+  constructor(
+    @Inject(DataSource) readonly dataSource: DataSource,
+    @Inject(OutboxWriter) readonly outbox: OutboxWriter,
+    @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
+  ) {
+    this.schema = config.DATABASE_SCHEMA;
+    this.quotedSchema = quoteIdentifier(config.DATABASE_SCHEMA);
+  }
+
+  table(name: string): string {
+    return `${this.quotedSchema}.${name}`;
+  }
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** Writes the audit entry of a change in the transaction that makes it. */
+  async audit(tx: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.table('audit_event')} (tenant_id, actor_key_id, action, target_kind, target_id, before, after)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
+      [
+        actor.tenantId,
+        actor.keyId,
+        entry.action,
+        entry.target.kind,
+        entry.target.id,
+        entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
+        entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
+      ],
+    );
+  }
+}
