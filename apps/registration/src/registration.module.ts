@@ -1,9 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Keyring } from '@tessera/sealing';
-import { MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
+import {
+  ApiKeyDirectory,
+  ApiKeyGuard,
+  MetricsRegistry,
+  ServiceLifecycle,
+  ServiceRuntimeModule,
+} from '@tessera/service-runtime';
 import type { Logger } from 'pino';
-import { ApiKeyGuard } from './access/api-key.guard';
 import { BootstrapKeyWorker } from './access/bootstrap-key.worker';
+import { RegistryApiKeyDirectory } from './access/registry-api-key-directory';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppsController } from './apps/apps.controller';
@@ -78,6 +84,8 @@ export class RegistrationModule {
         RevocationsService,
         RevocationExpiry,
         AuditService,
+        // The shared guard authenticates against this service's own tables.
+        { provide: ApiKeyDirectory, useClass: RegistryApiKeyDirectory },
         ApiKeyGuard,
         // Seals secrets at rest: the current KEK seals, the previous ones still open.
         { provide: Keyring, useFactory: () => new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) },
