@@ -12,6 +12,7 @@ import { BootstrapKeyWorker } from './access/bootstrap-key.worker';
 import { RegistryApiKeyDirectory } from './access/registry-api-key-directory';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { RepublishApiKeysWorker } from './api-keys/republish-api-keys.worker';
 import { AppsController } from './apps/apps.controller';
 import { AppsService } from './apps/apps.service';
 import { AuditController } from './audit/audit.controller';
@@ -104,6 +105,21 @@ export class RegistrationModule {
               config.EXPIRY_SWEEP_INTERVAL_MS,
               logger.child({ component: 'expiry-sweeper' }),
               metrics.registry,
+            );
+            lifecycle.register(worker);
+            return worker;
+          },
+        },
+        // Keys made before keys were published as events get theirs once (nothing to do after the first run).
+        {
+          provide: RepublishApiKeysWorker,
+          inject: [ServiceLifecycle, RegistryStore],
+          useFactory: (lifecycle: ServiceLifecycle, store: RegistryStore) => {
+            const worker = new RepublishApiKeysWorker(
+              store.dataSource,
+              store.outbox,
+              store.schema,
+              logger.child({ component: 'republish-api-keys' }),
             );
             lifecycle.register(worker);
             return worker;
