@@ -13,6 +13,8 @@ const APK_PACKAGE = 'android.appsecurity.cts.tinyapp';
 
 const EXPECTED_EVENTS = [
   'tenant.upserted',
+  // The bootstrapped admin key and the developer key: their hashes, role, team and validity, never the keys.
+  'api-key.upserted',
   'team.upserted',
   'app.upserted',
   'registration.upserted',
@@ -70,12 +72,12 @@ export async function runDemo({ root, env, say }) {
       `${registration.signingCertificateSha256?.[0]?.slice(0, 16)}..., expiring ${registration.expiresAt}`,
   );
 
-  const events = await readEvents(env.KAFKA_BROKERS, tenant);
+  const ids = [bootstrap.keyId, team.id, developer.id, app.id, registration.id, policy.id, revocation.id];
+  const events = await readEvents(env.KAFKA_BROKERS, tenant, ids);
   say('  events on Kafka (compacted state topics, keyed by entity):');
   for (const event of events) say(`    ${event.topic.padEnd(24)} ${event.type.padEnd(22)} ${event.key}`);
   const missing = EXPECTED_EVENTS.filter((type) => !events.some((e) => e.type === type));
   if (missing.length > 0) throw new Error(`no ${missing.join(', ')} event arrived within 20 s`);
-  const ids = [team.id, app.id, registration.id, policy.id, revocation.id];
   for (const id of ids) {
     if (!events.some((e) => e.key.endsWith(`/${id}`))) throw new Error(`no event for ${id}`);
   }
@@ -85,8 +87,11 @@ export async function runDemo({ root, env, say }) {
   return { tenant, cliConfig };
 }
 
-/** The demo tenant's events on the state topics, read from the beginning until every expected type is there. */
-async function readEvents(brokers, tenant) {
+/**
+ * The demo tenant's events on the state topics, read from the beginning until every expected type is there and
+ * every id made has its event (keys are spread over partitions, which are read in no order across them).
+ */
+async function readEvents(brokers, tenant, ids) {
   const kafka = new Kafka({ clientId: 'tessera-demo', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `tessera-demo-${tenant}`, maxWaitTimeInMs: 100 });
   const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
@@ -105,7 +110,10 @@ async function readEvents(brokers, tenant) {
       },
     });
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && !EXPECTED_EVENTS.every((type) => events.some((e) => e.type === type))) {
+    const complete = () =>
+      EXPECTED_EVENTS.every((type) => events.some((e) => e.type === type)) &&
+      ids.every((id) => events.some((e) => e.key.endsWith(`/${id}`)));
+    while (Date.now() < deadline && !complete()) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Topics, topicName } from '@tessera/contracts';
 import { STRICT_POLICY_RULES } from '@tessera/policy';
 import { DataSource } from 'typeorm';
@@ -46,9 +47,17 @@ describe('issue 4 is done: from the CLI on a fresh start, each step an event on 
   let events: StateEvents | undefined;
   let cli: CliProcess;
   let adminKey: string;
+  let adminKeyId: string;
 
   /** What the CLI made, by id, for the events to be checked against. */
-  const made = { teamId: '', appId: '', registration: {} as Json, policyId: '', revocationId: '' };
+  const made = {
+    teamId: '',
+    developerKey: {} as Json,
+    appId: '',
+    registration: {} as Json,
+    policyId: '',
+    revocationId: '',
+  };
 
   beforeAll(async () => {
     const bootstrap = new ServiceProcess('registration', await freePort(), settings, [
@@ -61,7 +70,7 @@ describe('issue 4 is done: from the CLI on a fresh start, each step an event on 
     processes.push(bootstrap);
     await bootstrap.waitForExit();
     expect(bootstrap.exit).toEqual({ code: 0, signal: null });
-    adminKey = (JSON.parse(bootstrap.output.trim()) as { key: string }).key;
+    ({ key: adminKey, keyId: adminKeyId } = JSON.parse(bootstrap.output.trim()) as { key: string; keyId: string });
 
     service = new ServiceProcess('registration', await freePort(), settings).start();
     processes.push(service);
@@ -104,6 +113,7 @@ describe('issue 4 is done: from the CLI on a fresh start, each step an event on 
     made.teamId = team.id as string;
     const key = await tesseraJson(['key', 'add', 'mobile ci', '--role', 'developer', '--team', 'Mobile']);
     expect(key).toMatchObject({ role: 'developer', teamId: made.teamId });
+    made.developerKey = key;
 
     // The developer, with its own key in the environment, adds the app and registers a build from the APK.
     const asDeveloper = { env: { TESSERA_API_KEY: key.key as string } };
@@ -163,6 +173,34 @@ describe('issue 4 is done: from the CLI on a fresh start, each step an event on 
       },
     });
     expect(Date.parse(data.expiresAt as string) - Date.parse(data.createdAt as string)).toBe(600_000);
+  });
+
+  it('api-key.upserted of the bootstrapped admin key and of the developer key on the registry topic: hashes, never keys', async () => {
+    const stream = received();
+    const sha256 = (key: string) => createHash('sha256').update(key.slice(21)).digest('base64');
+    const admin = await stream.waitFor(`${tenant}/api-key/${adminKeyId}`);
+    expect(admin).toMatchObject({ topic: topics.registry, envelope: { type: 'api-key.upserted', tenant } });
+    expect(admin.envelope?.data).toMatchObject({
+      keyId: adminKeyId,
+      role: 'admin',
+      teamId: null,
+      secretHash: sha256(adminKey),
+      expiresAt: null,
+      revokedAt: null,
+    });
+    const developerKey = made.developerKey.key as string;
+    const developer = await stream.waitFor(`${tenant}/api-key/${made.developerKey.id as string}`);
+    expect(developer.envelope?.data).toEqual({
+      keyId: made.developerKey.id,
+      role: 'developer',
+      teamId: made.teamId,
+      secretHash: sha256(developerKey),
+      createdAt: made.developerKey.createdAt,
+      expiresAt: null,
+      revokedAt: null,
+    });
+    const everything = JSON.stringify(stream.all());
+    for (const key of [adminKey, developerKey]) expect(everything).not.toContain(key.slice(21));
   });
 
   it('policy.upserted with the strict preset’s rules on the policies topic', async () => {

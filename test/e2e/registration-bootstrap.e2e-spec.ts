@@ -56,9 +56,19 @@ describe('`main.js bootstrap`: the first tenant and admin key of the registratio
       });
       expect(current.status).toBe(200);
       expect(await current.json()).toMatchObject({ id: tenant, name: 'Bootstrapped Ltd', status: 'active' });
-      // The event the command committed goes out through the running service's relay.
+      // The events the command committed go out through the running service's relay: the tenant and its key
+      // (its hash: the key itself is in no event and no log line).
       await probe.waitFor((received) => received.some((m) => m.key === `${tenant}/tenant/${tenant}`));
-      expect(service.output).not.toContain(printed.key);
+      const keyOnTopic = `${tenant}/api-key/${printed.keyId}`;
+      await probe.waitFor((received) => received.some((m) => m.key === keyOnTopic));
+      const published = probe.received.find((m) => m.key === keyOnTopic);
+      expect(JSON.parse(published?.value ?? '{}')).toMatchObject({
+        type: 'api-key.upserted',
+        data: { keyId: printed.keyId, role: 'admin', teamId: null, revokedAt: null },
+      });
+      const secret = printed.key.slice(21);
+      expect(service.output).not.toContain(secret);
+      expect(probe.received.map((m) => m.value ?? '').join('\n')).not.toContain(secret);
     } finally {
       await probe.stop();
     }

@@ -12,7 +12,7 @@ const USAGE = 'usage: node dist/apps/registration/src/main.js bootstrap --tenant
 
 /**
  * `main.js bootstrap --tenant acme`: migrates the schema, creates the tenant and its first admin key and prints
- * the key once on stdout (JSON). The running service's outbox relay publishes the tenant's event.
+ * the key once on stdout (JSON). The running service's outbox relay publishes their events (the key's hash only).
  */
 export async function runBootstrapCommand(args: string[]): Promise<number> {
   let options: { tenant?: string | undefined; name?: string | undefined };

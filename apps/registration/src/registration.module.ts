@@ -1,11 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Keyring } from '@tessera/sealing';
-import { MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
+import {
+  ApiKeyDirectory,
+  ApiKeyGuard,
+  MetricsRegistry,
+  ServiceLifecycle,
+  ServiceRuntimeModule,
+} from '@tessera/service-runtime';
 import type { Logger } from 'pino';
-import { ApiKeyGuard } from './access/api-key.guard';
 import { BootstrapKeyWorker } from './access/bootstrap-key.worker';
+import { RegistryApiKeyDirectory } from './access/registry-api-key-directory';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { RepublishApiKeysWorker } from './api-keys/republish-api-keys.worker';
 import { AppsController } from './apps/apps.controller';
 import { AppsService } from './apps/apps.service';
 import { AuditController } from './audit/audit.controller';
@@ -78,6 +85,8 @@ export class RegistrationModule {
         RevocationsService,
         RevocationExpiry,
         AuditService,
+        // The shared guard authenticates against this service's own tables.
+        { provide: ApiKeyDirectory, useClass: RegistryApiKeyDirectory },
         ApiKeyGuard,
         // Seals secrets at rest: the current KEK seals, the previous ones still open.
         { provide: Keyring, useFactory: () => new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) },
@@ -96,6 +105,21 @@ export class RegistrationModule {
               config.EXPIRY_SWEEP_INTERVAL_MS,
               logger.child({ component: 'expiry-sweeper' }),
               metrics.registry,
+            );
+            lifecycle.register(worker);
+            return worker;
+          },
+        },
+        // Keys made before keys were published as events get theirs once (nothing to do after the first run).
+        {
+          provide: RepublishApiKeysWorker,
+          inject: [ServiceLifecycle, RegistryStore],
+          useFactory: (lifecycle: ServiceLifecycle, store: RegistryStore) => {
+            const worker = new RepublishApiKeysWorker(
+              store.dataSource,
+              store.outbox,
+              store.schema,
+              logger.child({ component: 'republish-api-keys' }),
             );
             lifecycle.register(worker);
             return worker;

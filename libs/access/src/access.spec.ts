@@ -71,6 +71,7 @@ describe('roles', () => {
     'audit:read',
     'policy:write',
     'revocation:write',
+    'signing-key:write',
   ] as const;
   const admin: Principal = { tenantId: 't', keyId: 'k1', role: 'admin', teamId: null };
   const dev: Principal = { tenantId: 't', keyId: 'k2', role: 'developer', teamId: 'team-a' };
@@ -79,6 +80,8 @@ describe('roles', () => {
     for (const p of ADMINISTRATION) {
       expect(can(admin, p)).toBe(true);
     }
+    expect(can(admin, 'signing-key:read')).toBe(true);
+    expect(can(admin, 'token:inspect')).toBe(true);
     expect(canSeeTeam(admin, 'team-b')).toBe(true);
     expect(canWriteTeamResources(admin, 'team-b')).toBe(true);
   });
@@ -90,6 +93,8 @@ describe('roles', () => {
     expect(can(dev, 'app:write')).toBe(true);
     expect(can(dev, 'policy:read')).toBe(true);
     expect(can(dev, 'revocation:read')).toBe(true);
+    expect(can(dev, 'signing-key:read')).toBe(true);
+    expect(can(dev, 'token:inspect')).toBe(true);
     for (const p of ADMINISTRATION) {
       expect(can(dev, p)).toBe(false);
     }

@@ -1,2 +1,3 @@
 export * from './api-key';
+export * from './authenticate';
 export * from './roles';

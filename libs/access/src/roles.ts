@@ -1,6 +1,6 @@
 /**
  * `admin`: everything in its tenant. `developer`: its own team's apps, registrations and secure strings; read-only
- * for the tenant's policies and revocations; never another team's apps.
+ * for the tenant's policies, revocations and signing keys; never another team's apps.
  */
 export const ROLES = ['admin', 'developer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -27,7 +27,11 @@ export type Permission =
   | 'policy:read'
   | 'policy:write'
   | 'revocation:read'
-  | 'revocation:write';
+  | 'revocation:write'
+  // The token service's admin endpoints: its signing keys (listed, then rotated or retired) and tokens it issued.
+  | 'signing-key:read'
+  | 'signing-key:write'
+  | 'token:inspect';
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([
@@ -43,9 +47,14 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'policy:write',
     'revocation:read',
     'revocation:write',
+    'signing-key:read',
+    'signing-key:write',
+    'token:inspect',
   ]),
   // Developers change their own team's apps, registrations and secure strings (canWriteTeamResources), and read
   // the tenant's policies and revocations that apply to them; policy assignment and overrides are admin work.
+  // They may see the signing keys and inspect a token (debugging their app's attestation), but changing the keys
+  // that every token of the tenant depends on is admin work.
   developer: new Set<Permission>([
     'tenant:read',
     'team:read',
@@ -53,6 +62,8 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'app:write',
     'policy:read',
     'revocation:read',
+    'signing-key:read',
+    'token:inspect',
   ]),
 };
 

@@ -1,3 +1,6 @@
+export * from './auth/api-key-directory';
+export * from './auth/api-key.guard';
+export * from './auth/current-principal';
 export * from './health/readiness-probe';
 export * from './http/all-exceptions.filter';
 export * from './http/requires';

@@ -15,8 +15,8 @@ export interface BootstrappedTenant {
 }
 
 /**
- * Creates a tenant and its first admin key, with the tenant's event and the audit entries (actor: none, the
- * operator's command) in one transaction. Refused if the tenant exists: a tenant's later keys come from its admins.
+ * Creates a tenant and its first admin key, with their events and the audit entries (actor: none, the operator's
+ * command) in one transaction. Refused if the tenant exists: a tenant's later keys come from its admins.
  */
 export async function bootstrapTenant(
   dataSource: DataSource,
@@ -31,7 +31,7 @@ export async function bootstrapTenant(
     if (!(await createTenant(tx, outbox, schema, actor, id, name))) {
       throw new ConflictException(`tenant ${id} exists already; its admins create further keys`);
     }
-    const { view, secret } = await insertApiKey(tx, schema, {
+    const { view, secret } = await insertApiKey(tx, outbox, schema, {
       tenantId: id,
       teamId: null,
       role: 'admin',
@@ -95,6 +95,7 @@ export async function installBootstrapKey(
     await createTenant(tx, outbox, schema, actor, id, id);
     const { view } = await insertApiKey(
       tx,
+      outbox,
       schema,
       { tenantId: id, teamId: null, role: 'admin', name: 'bootstrap admin (environment)', expiresAt: null },
       { id: parsed.id, key, hash: hashSecret(parsed.secret) },

@@ -6,8 +6,12 @@ import { RegistryStore } from '../persistence/registry-store';
 import { pageOf, returned } from '../persistence/sql';
 import { KEY_COLUMNS, type ApiKeyView, keySummary } from './api-key.view';
 import { insertApiKey } from './insert-api-key';
+import { publishApiKeys } from './publish-api-key';
 
-/** API keys of the caller's tenant: created (shown once), listed, revoked. Keys are not published as events. */
+/**
+ * API keys of the caller's tenant: created (shown once), listed, revoked. Each change publishes the key's hash, role,
+ * team and validity as `api-key.upserted` (never the key), so other services can authenticate callers themselves.
+ */
 @Injectable()
 export class ApiKeysService {
   constructor(@Inject(RegistryStore) private readonly store: RegistryStore) {}
@@ -43,7 +47,7 @@ export class ApiKeysService {
         );
         if (team.length === 0) throw new BadRequestException({ statusCode: 400, message: 'teamId: no such team' });
       }
-      const { view, secret } = await insertApiKey(tx, this.store.schema, {
+      const { view, secret } = await insertApiKey(tx, this.store.outbox, this.store.schema, {
         tenantId: principal.tenantId,
         teamId: input.teamId ?? null,
         role: input.role,
@@ -72,6 +76,7 @@ export class ApiKeysService {
           [principal.tenantId, keyId],
         ),
       );
+      await publishApiKeys(tx, this.store.outbox, this.store.schema, [keyId]);
       await this.store.audit(tx, principal, {
         action: 'key.revoke',
         target: { kind: 'api_key', id: keyId },

@@ -1,11 +1,16 @@
 import { type GeneratedApiKey, generateApiKey, type Role } from '@tessera/access';
-import { quoteIdentifier } from '@tessera/messaging';
+import { type OutboxWriter, quoteIdentifier } from '@tessera/messaging';
 import type { EntityManager } from 'typeorm';
 import { KEY_COLUMNS, type ApiKeyView } from './api-key.view';
+import { publishApiKeys } from './publish-api-key';
 
-/** Inserts an API key (hash only) and returns its view plus the key string, which is never stored. */
+/**
+ * Inserts an API key (hash only) with its `api-key.upserted` in the caller's transaction, and returns its view plus
+ * the key string, which is never stored or published.
+ */
 export async function insertApiKey(
   tx: EntityManager,
+  outbox: OutboxWriter,
   schema: string,
   key: { tenantId: string; teamId: string | null; role: Role; name: string; expiresAt: Date | null },
   generated: GeneratedApiKey = generateApiKey(),
@@ -17,5 +22,6 @@ export async function insertApiKey(
   );
   const view = rows[0];
   if (!view) throw new Error('the key insert returned no row');
+  await publishApiKeys(tx, outbox, schema, [view.id]);
   return { view, secret: generated.key };
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import type { z } from 'zod';
-import { ApiKeyGuard } from '../access/api-key.guard';
+import { ApiKeyGuard } from '@tessera/service-runtime';
 import { CurrentPrincipal, Requires } from '../access/principal';
 import { query } from '../http/pipes';
 import { AuditQuery } from './audit.schemas';

@@ -7,6 +7,7 @@ import { PolicyTables1795520000000 } from './1795520000000-policy-tables';
 import { DeviceOverrideTables1795520000001 } from './1795520000001-device-override-tables';
 import { SecureStringTables1795530000000 } from './1795530000000-secure-string-tables';
 import { RevocationTables1795540000000 } from './1795540000000-revocation-tables';
+import { ApiKeyPublication1795550000000 } from './1795550000000-api-key-publication';
 
 /** The registration schema: its entities and committed migrations, oldest first. Run at startup, or with `main.js migrate`. */
 export const registrationSchema: SchemaContents = {
@@ -20,5 +21,6 @@ export const registrationSchema: SchemaContents = {
     DeviceOverrideTables1795520000001,
     SecureStringTables1795530000000,
     RevocationTables1795540000000,
+    ApiKeyPublication1795550000000,
   ],
 };

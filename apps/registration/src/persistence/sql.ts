@@ -1,9 +1,13 @@
 import type { Page } from './page';
 
-/** The first row an INSERT/UPDATE/DELETE ... RETURNING gave back, if any (TypeORM answers UPDATE and DELETE with [rows, count]). */
+/** Every row an INSERT/UPDATE/DELETE ... RETURNING gave back (TypeORM answers UPDATE and DELETE with [rows, count]). */
+export function allReturned<T>(result: T[] | [T[], number]): T[] {
+  return Array.isArray(result[0]) ? result[0] : (result as T[]);
+}
+
+/** The first row an INSERT/UPDATE/DELETE ... RETURNING gave back, if any. */
 export function firstReturned<T>(result: T[] | [T[], number]): T | undefined {
-  const rows = Array.isArray(result[0]) ? result[0] : (result as T[]);
-  return rows[0];
+  return allReturned(result)[0];
 }
 
 /** The first row an INSERT/UPDATE ... RETURNING gave back, which must exist. */

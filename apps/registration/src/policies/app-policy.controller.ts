@@ -1,7 +1,7 @@
 import { Body, Controller, Inject, Param, Put, UseGuards } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import type { z } from 'zod';
-import { ApiKeyGuard } from '../access/api-key.guard';
+import { ApiKeyGuard } from '@tessera/service-runtime';
 import { CurrentPrincipal, Requires } from '../access/principal';
 import { AppIdParam } from '../apps/apps.schemas';
 import { body, param } from '../http/pipes';

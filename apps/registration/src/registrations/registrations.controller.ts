@@ -1,4 +1,4 @@
-import { ApiRawBody } from '@tessera/service-runtime';
+import { ApiKeyGuard, ApiRawBody } from '@tessera/service-runtime';
 import {
   Body,
   Controller,
@@ -16,7 +16,6 @@ import {
 } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import type { Request, Response } from 'express';
-import { ApiKeyGuard } from '../access/api-key.guard';
 import { CurrentPrincipal, Requires } from '../access/principal';
 import { lingerThenClose } from '../http/linger-then-close';
 import { body, param, query } from '../http/pipes';

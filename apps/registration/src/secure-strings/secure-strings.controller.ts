@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, Res
 import type { Principal } from '@tessera/access';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { ApiKeyGuard } from '../access/api-key.guard';
+import { ApiKeyGuard } from '@tessera/service-runtime';
 import { CurrentPrincipal, Requires } from '../access/principal';
 import { appId } from '../apps/apps.controller';
 import { body, param, query } from '../http/pipes';

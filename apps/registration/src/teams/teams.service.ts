@@ -3,6 +3,7 @@ import { ConflictException, ForbiddenException, Inject, Injectable } from '@nest
 import { canSeeTeam, type Principal } from '@tessera/access';
 import { TeamUpsertedV1, Topics } from '@tessera/contracts';
 import type { EntityManager } from 'typeorm';
+import { deleteTeamApiKeys } from '../api-keys/publish-api-key';
 import type { Page } from '../persistence/page';
 import { RegistryStore } from '../persistence/registry-store';
 import { isUniqueViolation, pageOf, returned } from '../persistence/sql';
@@ -86,8 +87,8 @@ export class TeamsService {
   }
 
   /**
-   * Deletes a team that owns no app and no usable key (its revoked keys go with it); a tombstone removes it
-   * downstream.
+   * Deletes a team that owns no app and no usable key (its revoked keys go with it); tombstones remove the team and
+   * those keys downstream.
    */
   async delete(principal: Principal, teamId: string): Promise<void> {
     await this.store.transaction(async (tx) => {
@@ -99,7 +100,7 @@ export class TeamsService {
       if ((live[0]?.n ?? 0) > 0) {
         throw new ConflictException('the team still has API keys that are not revoked: revoke them first');
       }
-      await tx.query(`DELETE FROM ${this.store.table('api_key')} WHERE team_id = $1`, [teamId]);
+      await deleteTeamApiKeys(tx, this.store.outbox, this.store.schema, teamId);
       await this.store.deleteTenantRow(
         tx,
         'team',
