@@ -49,6 +49,10 @@ export class TokenApp {
     return started;
   }
 
+  get dataSource(): DataSource {
+    return this.app.get(DataSource);
+  }
+
   get issuance(): TokenIssuance {
     return this.app.get(TokenIssuance);
   }

@@ -1,7 +1,20 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { EventCatalog } from '@tessera/contracts';
+import { ApiKeyUpsertedV1, EventCatalog, TenantUpsertedV1, Topics } from '@tessera/contracts';
+import { DeadLetterPublisher, EventConsumer, MessagingMetrics, PostgresProcessedEvents } from '@tessera/messaging';
 import { Keyring } from '@tessera/sealing';
-import { KafkaRuntime, MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
+import {
+  ApiKeyDirectory,
+  ApiKeyGuard,
+  KafkaRuntime,
+  MetricsRegistry,
+  ServiceLifecycle,
+  ServiceRuntimeModule,
+} from '@tessera/service-runtime';
+import type { EntityManager } from 'typeorm';
+import { SigningKeysController } from './admin/signing-keys.controller';
+import { TokenInspectionController } from './admin/token-inspection.controller';
+import { RegistryReadModel } from './registry/registry-read-model';
+import { TokenApiKeyDirectory } from './registry/token-api-key-directory';
 import type { Logger } from 'pino';
 import { TokenInspector } from './inspection/token-inspector';
 import { IssuanceMetrics } from './issuance/issuance-metrics';
@@ -32,7 +45,7 @@ export class TokenModule {
           database: tokenSchema,
         }),
       ],
-      controllers: [JwksController],
+      controllers: [JwksController, SigningKeysController, TokenInspectionController],
       providers: [
         TokenStore,
         SigningKeyRepository,
@@ -42,6 +55,49 @@ export class TokenModule {
         JwksSnapshot,
         TokenIssuance,
         TokenInspector,
+        RegistryReadModel,
+        { provide: ApiKeyDirectory, useClass: TokenApiKeyDirectory },
+        ApiKeyGuard,
+        {
+          // Tenants (their keys are made on arrival) and API keys (admin authentication), from the registry topic.
+          provide: EventConsumer,
+          inject: [
+            ServiceLifecycle,
+            KafkaRuntime,
+            EventCatalog,
+            PostgresProcessedEvents,
+            DeadLetterPublisher,
+            MessagingMetrics,
+            RegistryReadModel,
+          ],
+          useFactory: (
+            lifecycle: ServiceLifecycle,
+            kafka: KafkaRuntime,
+            catalog: EventCatalog,
+            processed: PostgresProcessedEvents,
+            deadLetters: DeadLetterPublisher,
+            metrics: MessagingMetrics,
+            readModel: RegistryReadModel,
+          ) => {
+            const consumer = new EventConsumer<EntityManager>({
+              kafka: kafka.kafka,
+              groupId: `${config.KAFKA_TOPIC_PREFIX}tessera-token-registry`,
+              topics: [Topics.registry],
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              fromBeginning: true,
+              catalog,
+              processedEvents: processed,
+              deadLetters,
+              logger: logger.child({ component: 'registry-consumer' }),
+              metrics,
+            })
+              .on(TenantUpsertedV1, (event, tx) => readModel.tenantUpserted(event, tx))
+              .on(ApiKeyUpsertedV1, (event, tx) => readModel.apiKeyUpserted(event, tx))
+              .onTombstone(Topics.registry, ({ key }) => readModel.tombstone(key));
+            lifecycle.register(consumer);
+            return consumer;
+          },
+        },
         // Seals signing keys at rest: the current KEK seals, the previous ones still open.
         { provide: Keyring, useFactory: () => new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) },
         {

@@ -102,6 +102,26 @@ export class SigningKeysService {
     return signingKeyView(revoked);
   }
 
+  /** An HS256 key's shared secret (base64url), for API servers in compatibility mode; audited. */
+  async exportSecret(actor: Actor, kid: string): Promise<{ kid: string; alg: 'HS256'; secret: string }> {
+    return this.store.transaction(async (tx) => {
+      const key = await this.repository.key(tx, kid);
+      if (!key || key.tenantId !== actor.tenantId) throw new NotFoundException(`no signing key ${kid}`);
+      if (key.alg !== 'HS256') {
+        throw new ConflictException(`key ${kid} is ${key.alg}: its public key is in the JWKS, it has no shared secret`);
+      }
+      const material = this.signers.open(key);
+      if (!material) throw new ConflictException(`key ${kid} is ${key.state}: its secret is erased`);
+      await this.store.audit(tx, actor, {
+        action: 'signing-key.export-secret',
+        target: { kind: 'signing_key', id: kid },
+        before: null,
+        after: { state: key.state },
+      });
+      return { kid, alg: 'HS256', secret: material.privateBytes().toString('base64url') };
+    });
+  }
+
   async settings(tenantId: string): Promise<SigningSettings> {
     return this.store.transaction((tx) => this.repository.lockSettings(tx, tenantId));
   }
