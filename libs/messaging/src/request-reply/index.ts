@@ -1,0 +1,3 @@
+export * from './request-errors';
+export * from './request-handler-error';
+export * from './request-headers';
