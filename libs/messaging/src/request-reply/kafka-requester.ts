@@ -108,7 +108,7 @@ export class KafkaRequester {
         { ...errorDetails(event.payload.error), group: this.groupId },
         'reply consumer stopped; requests fail until the requester is restarted',
       );
-      this.failPending('crashed');
+      this.failPending(`crashed (its reply consumer stopped: ${event.payload.error.message})`);
     });
   }
 
@@ -159,7 +159,7 @@ export class KafkaRequester {
     }
     if (this.state !== 'running') return;
     this.state = 'stopping';
-    this.failPending('stopping');
+    this.failPending('is stopping');
     await this.disconnect();
     this.state = 'stopped';
   }
@@ -324,24 +324,25 @@ export class KafkaRequester {
     return replyTo === this.instanceId;
   }
 
+  /** Completes "the requester ...", or undefined while it runs. */
   private notRunningReason(): string | undefined {
     if (this.crashed !== undefined) return `crashed (its reply consumer stopped: ${this.crashed})`;
     switch (this.state) {
       case 'running':
         return undefined;
       case 'stopped':
-        return 'not started';
+        return 'is not started';
       case 'starting':
-        return 'still starting';
+        return 'is still starting';
       case 'stopping':
-        return 'stopping';
+        return 'is stopping';
     }
   }
 
-  private failPending(state: string): void {
+  private failPending(reason: string): void {
     this.pending.rejectAll((request) => {
       this.options.metrics?.requestsSent.inc({ type: request.definition.type, outcome: 'stopped' });
-      return new RequesterNotRunningError(requestLabel(request.definition), state);
+      return new RequesterNotRunningError(requestLabel(request.definition), reason);
     });
   }
 

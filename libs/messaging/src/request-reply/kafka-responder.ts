@@ -170,7 +170,7 @@ export class KafkaResponder {
     this.limit.cancelWaiters();
     // Paused, the consumer stops fetching what it would only refuse while the handlers drain.
     try {
-      this.consumer.pause([...this.replyTopicByRequestTopic.keys()].map((topic) => ({ topic })));
+      this.consumer.pause(this.requestTopics().map((topic) => ({ topic })));
     } catch {
       // Not running any more (crashed): nothing is fetched anyway.
     }
@@ -186,9 +186,15 @@ export class KafkaResponder {
       );
     }
     clearInterval(this.commitTimer);
+    // A timer's commit may be under way with older offsets: the last one goes after it.
+    await this.committing;
     await this.commit();
     await this.disconnect();
     this.state = 'stopped';
+  }
+
+  private requestTopics(): string[] {
+    return [...this.replyTopicByRequestTopic.keys()];
   }
 
   private async connectAndJoin(): Promise<void> {
@@ -196,7 +202,7 @@ export class KafkaResponder {
     await this.consumer.connect();
     // A new group reads the retained requests from the beginning: nothing sent while it was being created is
     // lost, and the deadline check drops, cheaply (headers only), the old ones nobody waits for.
-    await this.consumer.subscribe({ topics: [...this.replyTopicByRequestTopic.keys()], fromBeginning: true });
+    await this.consumer.subscribe({ topics: this.requestTopics(), fromBeginning: true });
     const joined = new Promise<void>((resolve, reject) => {
       this.joined = false;
       this.markJoined = resolve;

@@ -66,11 +66,12 @@ export class MalformedReplyError extends RequestError {
 
 /** The requester is not started, is stopping, or its reply consumer crashed: no reply could be read. */
 export class RequesterNotRunningError extends RequestError {
+  /** `reason` completes "the requester ...": "is not started", "is stopping", "crashed (...)". */
   constructor(
     request: string,
-    readonly state: string,
+    readonly reason: string,
   ) {
-    super(request, `cannot complete ${request}: the requester is ${state}`);
+    super(request, `cannot complete ${request}: the requester ${reason}`);
   }
 }
 
