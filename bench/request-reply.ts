@@ -1,12 +1,14 @@
 /**
  * Request/reply round trips over the real broker: an echo responder and a requester in one process (KafkaResponder,
  * KafkaRequester), on a topic prefix of their own. Latency one request at a time, then with many in flight for
- * throughput. Prints figures; targets live in docs/benchmarks.md, not in assertions.
+ * throughput, then at a steady rate (the integrity service's expected load: requests arrive whether or not the
+ * previous ones were answered). Prints figures; targets live in docs/benchmarks.md, not in assertions.
  *
  * Last, a backlog of requests whose deadline passed (what an outage leaves behind), and how fast a responder
  * that comes back drops it.
  *
- *   npm run bench:request-reply [-- --sequential 2000 --concurrent 20000 --in-flight 50 --backlog 100000]
+ *   npm run bench:request-reply [-- --sequential 2000 --concurrent 20000 --in-flight 50 --rate 1000 --seconds 10
+ *                               --backlog 100000]
  *   (builds first; scripts/bench.mjs passes the infra:up settings)
  */
 import { defineRequest, RequestHeaders, Topics, topicName } from '@tessera/contracts';
@@ -62,6 +64,8 @@ async function main(): Promise<void> {
   const sequential = arg('sequential', 2000);
   const concurrent = arg('concurrent', 20_000);
   const inFlight = arg('in-flight', 50);
+  const rate = arg('rate', 1000);
+  const seconds = arg('seconds', 10);
   const backlog = arg('backlog', 100_000);
   const suffix = randomBytes(4).toString('hex');
   const prefix = `bench-${suffix}.`;
@@ -108,7 +112,20 @@ async function main(): Promise<void> {
     );
     const burstSeconds = elapsedMs(burstStart) / 1000;
 
-    // 3. A backlog nobody waits for: a responder group of its own reads it all and drops it by deadline.
+    // 3. A steady rate, open loop: every 10 ms, the requests due by then.
+    const paced: Promise<number>[] = [];
+    const total = rate * seconds;
+    const pacedStart = performance.now();
+    const first = WARM_UP + sequential + concurrent;
+    while (paced.length < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - pacedStart) / 1000) * rate));
+      while (paced.length < due) paced.push(ask(first + paced.length));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const steady = await Promise.all(paced);
+    const pacedSeconds = (performance.now() - pacedStart) / 1000;
+
+    // 4. A backlog nobody waits for: a responder group of its own reads it all and drops it by deadline.
     await requester.stop();
     await responder.stop();
     // On topics of its own, so that it holds the backlog only.
@@ -151,6 +168,7 @@ async function main(): Promise<void> {
         String(Math.round(alone.length / (alone.reduce((a, b) => a + b, 0) / 1000))),
       ),
       row(`${inFlight} in flight`, summarise(together), String(Math.round(together.length / burstSeconds))),
+      row(`${rate}/s for ${seconds} s`, summarise(steady), String(Math.round(steady.length / pacedSeconds))),
     );
     console.log(table.toString());
     console.log(
