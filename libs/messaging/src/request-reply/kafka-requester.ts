@@ -17,7 +17,7 @@ import {
   RequesterNotRunningError,
   TooManyPendingRequestsError,
 } from './request-errors';
-import { parseReplyHeaders, requestHeaders } from './request-headers';
+import { MAX_ROUTING_HEADER_LENGTH, parseReplyHeaders, requestHeaders } from './request-headers';
 import { UnorderedProducer } from './unordered-producer';
 
 export interface KafkaRequesterOptions {
@@ -69,6 +69,10 @@ export class KafkaRequester {
 
   constructor(private readonly options: KafkaRequesterOptions) {
     this.instanceId = options.instanceId ?? `${hostname().slice(0, 60)}-${randomBytes(6).toString('hex')}`;
+    // Responders drop requests whose reply address they cannot use: refuse such an id here, not request by request.
+    if (this.instanceId.length === 0 || this.instanceId.length > MAX_ROUTING_HEADER_LENGTH) {
+      throw new RangeError(`instanceId must be 1 to ${MAX_ROUTING_HEADER_LENGTH} characters long`);
+    }
     this.instanceIdBytes = Buffer.from(this.instanceId, 'utf8');
     this.groupId = `tessera-replies-${this.instanceId}`;
     this.replyTopics = [...new Set(options.requests.map((r) => topicName(r.replyTopic, options.topicPrefix)))];

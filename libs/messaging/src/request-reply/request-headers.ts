@@ -22,7 +22,7 @@ export interface ReplyAddress {
 export type ParsedHeaders<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 // Ids are UUIDs or instance ids in practice; a bound keeps a bad producer from making us hold megabytes per key.
-const MAX_ID_LENGTH = 200;
+export const MAX_ROUTING_HEADER_LENGTH = 200;
 
 export function requestHeaders(address: RequestAddress): Record<string, string> {
   return {
@@ -78,9 +78,12 @@ export function parseReplyHeaders(headers: IHeaders | undefined): ParsedHeaders<
 
 function idHeader(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headerText(headers, name);
-  return value !== undefined && value.length > 0 && value.length <= MAX_ID_LENGTH ? value : undefined;
+  return value !== undefined && value.length > 0 && value.length <= MAX_ROUTING_HEADER_LENGTH ? value : undefined;
 }
 
 function unusable(name: string): { ok: false; reason: string } {
-  return { ok: false, reason: `${name} is missing, repeated, empty or longer than ${MAX_ID_LENGTH} characters` };
+  return {
+    ok: false,
+    reason: `${name} is missing, repeated, empty or longer than ${MAX_ROUTING_HEADER_LENGTH} characters`,
+  };
 }
