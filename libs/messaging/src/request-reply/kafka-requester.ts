@@ -231,6 +231,8 @@ export class KafkaRequester {
       this.markJoined = resolve;
       this.abortJoin = reject;
     });
+    // A crash can end the wait while run() is still under way: handled here, so it is never an unhandled rejection.
+    joined.catch(() => undefined);
     // kafkajs' run() resolves after the join, or after a failed join that it will retry by itself (a CRASH with
     // restart); waiting for the join event covers both, and a crash without restart or stop() ends the wait.
     await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.readReplies(payload) });

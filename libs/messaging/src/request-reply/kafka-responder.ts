@@ -208,6 +208,8 @@ export class KafkaResponder {
       this.markJoined = resolve;
       this.abortJoin = reject;
     });
+    // A crash can end the wait while run() is still under way: handled here, so it is never an unhandled rejection.
+    joined.catch(() => undefined);
     await this.consumer.run({
       autoCommit: false,
       // Offsets are resolved one by one as requests are taken, and committed once answered.
