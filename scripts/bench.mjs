@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs a benchmark from the build with the broker and database `npm run infra:up` settled on.
 //   node scripts/bench.mjs <name> [args...]     e.g. node scripts/bench.mjs outbox-latency --events 1000
+//   names: outbox-latency, registration-api, request-reply (bench/<name>.ts)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

@@ -6,6 +6,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 export interface LatencySummary {
   count: number;
   p50: number;
+  p90: number;
   p95: number;
   p99: number;
   max: number;
@@ -16,6 +17,7 @@ export function summarise(samples: readonly number[]): LatencySummary {
   return {
     count: sorted.length,
     p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     max: sorted.at(-1) ?? NaN,

@@ -13,3 +13,4 @@ export * from './outbox/outbox-relay';
 export * from './outbox/outbox-shard';
 export * from './outbox/outbox-writer';
 export * from './quote-identifier';
+export * from './request-reply';

@@ -14,7 +14,10 @@ export interface RequestDefinition<Request extends z.ZodType = z.ZodType, Result
   readonly request: Request;
   /** What a successful reply carries. */
   readonly result: Result;
-  /** The request's partition key: requests of one key are answered in order. */
+  /**
+   * The request's partition key: it spreads requests over the partitions, and so over the answering service's
+   * instances. Responders answer concurrently, so requests of one key are not answered in order.
+   */
   readonly key: (request: z.output<Request>) => string;
   readonly description: string;
 }

@@ -1,0 +1,5 @@
+export * from './kafka-requester';
+export * from './kafka-responder';
+export * from './request-errors';
+export * from './request-handler-error';
+export * from './request-headers';
