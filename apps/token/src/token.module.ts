@@ -1,6 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiKeyUpsertedV1, EventCatalog, TenantUpsertedV1, Topics } from '@tessera/contracts';
-import { DeadLetterPublisher, EventConsumer, MessagingMetrics, PostgresProcessedEvents } from '@tessera/messaging';
+import {
+  DeadLetterPublisher,
+  EventConsumer,
+  KafkaResponder,
+  MessagingMetrics,
+  PostgresProcessedEvents,
+} from '@tessera/messaging';
 import { Keyring } from '@tessera/sealing';
 import {
   ApiKeyDirectory,
@@ -18,6 +24,7 @@ import { TokenApiKeyDirectory } from './registry/token-api-key-directory';
 import type { Logger } from 'pino';
 import { TokenInspector } from './inspection/token-inspector';
 import { IssuanceMetrics } from './issuance/issuance-metrics';
+import { issuanceResponder } from './issuance/issuance-responder';
 import { TokenIssuance } from './issuance/token-issuance';
 import { TokenIssuedEvents } from './issuance/token-issued-events';
 import { JwksController } from './jwks/jwks.controller';
@@ -124,6 +131,30 @@ export class TokenModule {
             );
             lifecycle.register(events);
             return events;
+          },
+        },
+        {
+          provide: KafkaResponder,
+          inject: [ServiceLifecycle, KafkaRuntime, MessagingMetrics, TokenIssuance],
+          useFactory: (
+            lifecycle: ServiceLifecycle,
+            kafka: KafkaRuntime,
+            metrics: MessagingMetrics,
+            issuance: TokenIssuance,
+          ) => {
+            const responder = issuanceResponder(
+              {
+                kafka: kafka.kafka,
+                groupId: `${config.KAFKA_TOPIC_PREFIX}tessera-token-issuance`,
+                topicPrefix: config.KAFKA_TOPIC_PREFIX,
+                metrics,
+                concurrency: config.TOKEN_REQUEST_CONCURRENCY,
+              },
+              issuance,
+              logger.child({ component: 'token-issuance' }),
+            );
+            lifecycle.register(responder);
+            return responder;
           },
         },
         {
