@@ -1,3 +1,4 @@
 export * from './database-connection';
 export * from './database-settings';
 export * from './schema-migrator';
+export * from './quote-identifier';

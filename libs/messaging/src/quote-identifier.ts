@@ -1,5 +1,2 @@
-/** Quotes a schema or table name that was validated as an identifier (they cannot be bound parameters). */
-export function quoteIdentifier(name: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
-  return `"${name}"`;
-}
+// The outbox and consumers quote their tables' names as every service's SQL does.
+export { quoteIdentifier } from '@tessera/database';

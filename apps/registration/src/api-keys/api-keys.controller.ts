@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import type { z } from 'zod';
-import { ApiKeyGuard } from '@tessera/service-runtime';
+import { ApiKeyGuard, body, param, query } from '@tessera/service-runtime';
 import { CurrentPrincipal, Requires } from '../access/principal';
-import { body, param, query } from '../http/pipes';
 import { CreateKeyBody, KeyIdParam, ListKeysQuery } from './api-keys.schemas';
 import { ApiKeysService } from './api-keys.service';
 

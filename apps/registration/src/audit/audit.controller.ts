@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import type { z } from 'zod';
-import { ApiKeyGuard } from '@tessera/service-runtime';
+import { ApiKeyGuard, query } from '@tessera/service-runtime';
 import { CurrentPrincipal, Requires } from '../access/principal';
-import { query } from '../http/pipes';
 import { AuditQuery } from './audit.schemas';
 import { AuditService } from './audit.service';
 

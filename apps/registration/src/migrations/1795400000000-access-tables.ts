@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from './schema-of';
+import { schemaOf } from '@tessera/database';
 
 /** Tenants, teams, API keys (hashes only) and the audit log of admin actions. */
 export class AccessTables1795400000000 implements MigrationInterface {

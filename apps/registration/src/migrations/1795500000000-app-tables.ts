@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from './schema-of';
+import { schemaOf } from '@tessera/database';
 
 /** Apps of teams, with their platform identifiers (one app per identifier per tenant). */
 export class AppTables1795500000000 implements MigrationInterface {

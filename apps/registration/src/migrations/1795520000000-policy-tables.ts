@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from './schema-of';
+import { schemaOf } from '@tessera/database';
 
 /** Security policies of tenants, and the foreign key of an app's assigned policy. */
 export class PolicyTables1795520000000 implements MigrationInterface {

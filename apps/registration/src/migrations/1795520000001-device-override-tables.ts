@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from './schema-of';
+import { schemaOf } from '@tessera/database';
 
 /** Device overrides: a device forced to pass or fail attestation, for one app or every app of a tenant. */
 export class DeviceOverrideTables1795520000001 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from './schema-of';
+import { schemaOf } from '@tessera/database';
 
 /**
  * Secure strings: named secrets of an app, stored only sealed (AES-256-GCM under the KEK). The app reference has no

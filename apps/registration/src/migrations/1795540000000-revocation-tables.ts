@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from './schema-of';
+import { schemaOf } from '@tessera/database';
 
 /**
  * Revocations of devices, installations, registrations and single tokens. Lifting one deletes its row; an expired

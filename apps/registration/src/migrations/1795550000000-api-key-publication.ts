@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from './schema-of';
+import { schemaOf } from '@tessera/database';
 
 /**
  * API keys are published as `api-key.upserted` (so other services can authenticate callers): `published_at` is

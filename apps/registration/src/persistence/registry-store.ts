@@ -1,8 +1,8 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { DatabaseServiceConfig } from '@tessera/config';
 import type { TopicDefinition } from '@tessera/contracts';
-import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
+import { OutboxWriter } from '@tessera/messaging';
+import { SchemaStore, SERVICE_CONFIG } from '@tessera/service-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, type AuditEntry, recordAudit } from '../audit/audit-log';
 import { isForeignKeyViolation } from './sql';
@@ -12,27 +12,13 @@ import { isForeignKeyViolation } from './sql';
  * change writes to in the transaction that makes it.
  */
 @Injectable()
-export class RegistryStore {
-  /** The service's schema as configured, for helpers that take it (`findVisibleApp`, `insertApiKey`). */
-  readonly schema: string;
-  private readonly quotedSchema: string;
-
+export class RegistryStore extends SchemaStore {
   constructor(
-    @Inject(DataSource) readonly dataSource: DataSource,
-    @Inject(OutboxWriter) readonly outbox: OutboxWriter,
+    @Inject(DataSource) dataSource: DataSource,
+    @Inject(OutboxWriter) outbox: OutboxWriter,
     @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
   ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.quotedSchema = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
-
-  /** A table of the service's schema, as SQL text: `table('team')` is `"<schema>".team`. */
-  table(name: string): string {
-    return `${this.quotedSchema}.${name}`;
-  }
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    super(dataSource, outbox, config);
   }
 
   /** Writes the audit entry of a change in the transaction that makes it. */

@@ -1,10 +1,9 @@
 import { Body, Controller, Inject, Param, Put, UseGuards } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import type { z } from 'zod';
-import { ApiKeyGuard } from '@tessera/service-runtime';
+import { ApiKeyGuard, body, param } from '@tessera/service-runtime';
 import { CurrentPrincipal, Requires } from '../access/principal';
 import { AppIdParam } from '../apps/apps.schemas';
-import { body, param } from '../http/pipes';
 import { AppPolicyService } from './app-policy.service';
 import { AssignPolicyBody } from './policies.schemas';
 

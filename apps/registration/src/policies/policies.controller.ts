@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import type { z } from 'zod';
-import { ApiKeyGuard } from '@tessera/service-runtime';
+import { ApiKeyGuard, body, param, query } from '@tessera/service-runtime';
 import { CurrentPrincipal, Requires } from '../access/principal';
-import { body, param, query } from '../http/pipes';
 import { CreatePolicyBody, ListPoliciesQuery, PolicyIdParam, UpdatePolicyBody } from './policies.schemas';
 import { PoliciesService } from './policies.service';
 

@@ -1,4 +1,4 @@
-import { ApiKeyGuard, ApiRawBody } from '@tessera/service-runtime';
+import { ApiKeyGuard, ApiRawBody, body, param, query } from '@tessera/service-runtime';
 import {
   Body,
   Controller,
@@ -18,7 +18,6 @@ import type { Principal } from '@tessera/access';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Requires } from '../access/principal';
 import { lingerThenClose } from '../http/linger-then-close';
-import { body, param, query } from '../http/pipes';
 import type { RegistrationView } from './registration.view';
 import {
   type ApkUploadInput,

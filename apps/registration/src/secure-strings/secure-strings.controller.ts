@@ -2,10 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, Res
 import type { Principal } from '@tessera/access';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { ApiKeyGuard } from '@tessera/service-runtime';
+import { ApiKeyGuard, body, param, query } from '@tessera/service-runtime';
 import { CurrentPrincipal, Requires } from '../access/principal';
 import { appId } from '../apps/apps.controller';
-import { body, param, query } from '../http/pipes';
 import type { SecureStringView } from './secure-string.view';
 import { ListSecureStringsQuery, PutSecureStringBody, SecureStringNameParam } from './secure-strings.schemas';
 import { SecureStringsService } from './secure-strings.service';

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Inject, Patch, UseGuards } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import type { z } from 'zod';
-import { ApiKeyGuard } from '@tessera/service-runtime';
+import { ApiKeyGuard, body } from '@tessera/service-runtime';
 import { CurrentPrincipal, Requires } from '../access/principal';
-import { body } from '../http/pipes';
 import { UpdateTenantBody } from './tenants.schemas';
 import { TenantsService } from './tenants.service';
 

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
-import { ApiKeyGuard, CurrentPrincipal, Requires } from '@tessera/service-runtime';
+import { ApiKeyGuard, body, CurrentPrincipal, param, Requires } from '@tessera/service-runtime';
 import type { z } from 'zod';
-import { body, param } from '../http/pipes';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import { KidParam, RevokeBody, RotateBody, UpdateSettingsBody } from './signing-keys.schemas';
 

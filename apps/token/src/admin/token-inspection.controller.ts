@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
-import { ApiKeyGuard, CurrentPrincipal, Requires } from '@tessera/service-runtime';
+import { ApiKeyGuard, body, CurrentPrincipal, Requires } from '@tessera/service-runtime';
 import type { z } from 'zod';
-import { body } from '../http/pipes';
 import { TokenInspector } from '../inspection/token-inspector';
 import { InspectBody } from './signing-keys.schemas';
 

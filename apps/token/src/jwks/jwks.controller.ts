@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, NotFoundException, Param, Res } from '@nestjs/common';
 import { TenantIdSchema } from '@tessera/contracts';
-import { param } from '../http/pipes';
+import { param } from '@tessera/service-runtime';
 import { jwksDocument } from '@tessera/tokens';
 import type { Response } from 'express';
 import { JwksSnapshot } from './jwks-snapshot';

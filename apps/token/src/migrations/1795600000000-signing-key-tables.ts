@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from './schema-of';
+import { schemaOf } from '@tessera/database';
 
 /**
  * Tenants' signing settings and keys (private parts sealed under the KEK, erased once a key can sign no more), the

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DatabaseServiceConfig } from '@tessera/config';
-import { OutboxWriter, quoteIdentifier } from '@tessera/messaging';
-import { SERVICE_CONFIG } from '@tessera/service-runtime';
+import { OutboxWriter } from '@tessera/messaging';
+import { SchemaStore, SERVICE_CONFIG } from '@tessera/service-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** Who acted on the token service's data: an API key, or the service's own schedule (no key). */
@@ -19,25 +19,13 @@ export interface AuditEntry {
 
 /** The token service's database: its schema's tables, its outbox, transactions and the audit log of admin actions. */
 @Injectable()
-export class TokenStore {
-  readonly schema: string;
-  private readonly quotedSchema: string;
-
+export class TokenStore extends SchemaStore {
   constructor(
-    @Inject(DataSource) readonly dataSource: DataSource,
-    @Inject(OutboxWriter) readonly outbox: OutboxWriter,
+    @Inject(DataSource) dataSource: DataSource,
+    @Inject(OutboxWriter) outbox: OutboxWriter,
     @Inject(SERVICE_CONFIG) config: DatabaseServiceConfig,
   ) {
-    this.schema = config.DATABASE_SCHEMA;
-    this.quotedSchema = quoteIdentifier(config.DATABASE_SCHEMA);
-  }
-
-  table(name: string): string {
-    return `${this.quotedSchema}.${name}`;
-  }
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    super(dataSource, outbox, config);
   }
 
   /** Writes the audit entry of a change in the transaction that makes it. */

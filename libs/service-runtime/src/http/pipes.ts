@@ -1,5 +1,5 @@
-import { ZodValidationPipe } from '@tessera/service-runtime';
 import type { z } from 'zod';
+import { ZodValidationPipe } from './zod-validation.pipe';
 
 export const body = <S extends z.ZodType>(schema: S) => new ZodValidationPipe(schema, { location: 'body' });
 export const query = <S extends z.ZodType>(schema: S) => new ZodValidationPipe(schema, { location: 'query' });
