@@ -11,8 +11,10 @@ import { policyCommands } from './commands/policy.commands';
 import { registrationCommands } from './commands/registration.commands';
 import { revocationCommands } from './commands/revocation.commands';
 import { secretCommands } from './commands/secret.commands';
+import { signingKeyCommands } from './commands/signing-key.commands';
 import { teamCommands } from './commands/team.commands';
 import { tenantCommands } from './commands/tenant.commands';
+import { tokenCommands } from './commands/token.commands';
 import { redactKeys } from './output/error-report';
 
 const EXIT_CODES = `
@@ -58,5 +60,7 @@ export function buildProgram(io: CliIo): Command {
   secretCommands(program, cli);
   revocationCommands(program, cli);
   auditCommands(program, cli);
+  tokenCommands(program, cli);
+  signingKeyCommands(program, cli);
   return program;
 }

@@ -196,5 +196,11 @@ describe('the token service endpoint', () => {
     expect(whoami.stdout).toMatch(
       /^token endpoint: +- \(not set: tessera login --token-endpoint <url>, or TESSERA_TOKEN_ENDPOINT\)$/m,
     );
+    const token = await runAgainst(api, ['signing-key', 'list'], { env, home });
+    expect(token.code).toBe(ExitCode.usage);
+    expect(token.stderr).toContain('error: no token service endpoint is set');
+    expect(token.stderr).toContain('--token-endpoint');
+    expect(token.stderr).toContain('TESSERA_TOKEN_ENDPOINT');
+    expect(api.requests.filter((r) => r.url.pathname.startsWith('/v1/signing'))).toHaveLength(0);
   });
 });

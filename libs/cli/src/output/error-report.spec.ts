@@ -106,6 +106,7 @@ describe('reportError', () => {
 
   it('says what to do about a refused key or an unreachable endpoint', () => {
     expect(reportError(apiError(401)).lines.join('\n')).toContain('run `tessera login`');
+    expect(reportError(apiError(401)).lines.join('\n')).not.toContain('token service');
     const unreachable = reportError(new EndpointUnreachableError('http://h:1', undefined, new Error('x')));
     expect(unreachable.lines[0]).toBe('error: cannot reach http://h:1: x');
     expect(unreachable.lines[1]).toContain('is the registration service running there?');
