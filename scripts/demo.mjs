@@ -1,7 +1,9 @@
 // The walk-through `npm run start:all` ends with: on the running platform, a new demo tenant's admin uses the
 // `tessera` CLI to create a team and a developer key; the developer adds an Android app and registers a build from
 // a real signed APK with an expiry; the admin sets a strict policy and revokes a device. Then it reads the events
-// each step published from Kafka and prints them. Any failure is reported and makes the start command fail.
+// each step published from Kafka and prints them, and lists the tenant's signing keys from the token service (which
+// made them when the tenant's event arrived) with the tenant's JWKS URL. Any failure is reported and makes the
+// start command fail.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +12,11 @@ import { Kafka, logLevel } from 'kafkajs';
 /** The fixture APK (apksig's v3-signed test app, see libs/apk/test-fixtures/README.md) and what it carries. */
 const APK = path.join('libs', 'apk', 'test-fixtures', 'v3-ec-p256-targetSdk-30.apk');
 const APK_PACKAGE = 'android.appsecurity.cts.tinyapp';
+
+/** Where scripts/start-all.mjs runs the services the CLI talks to, unless it says otherwise (its `services`). */
+const DEFAULT_URLS = { registration: 'http://127.0.0.1:3001', token: 'http://127.0.0.1:3003' };
+/** How long the token service may take to learn the tenant and its admin key from the registry topic. */
+const TOKEN_SERVICE_DEADLINE_MS = 30_000;
 
 const EXPECTED_EVENTS = [
   'tenant.upserted',
@@ -23,22 +30,24 @@ const EXPECTED_EVENTS = [
 ];
 
 /**
- * Runs the walk-through against the services started from `root`'s dist; `env` holds DATABASE_URL and
- * KAFKA_BROKERS. Answers the demo tenant and the CLI config file, or throws with what went wrong.
+ * Runs the walk-through against the services started from `root`'s dist, at `urls` (by service name); `env` holds
+ * DATABASE_URL and KAFKA_BROKERS. Answers the demo tenant and the CLI config file, or throws with what went wrong.
  */
-export async function runDemo({ root, env, say }) {
+export async function runDemo({ root, env, say, urls = DEFAULT_URLS }) {
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const tenant = `demo-${stamp}`;
   const demoDir = path.join(root, '.cache', 'demo');
   mkdirSync(demoDir, { recursive: true, mode: 0o700 });
   const cliConfig = path.join(demoDir, `${tenant}.json`);
-  const node = (args, extraEnv = {}, input) => {
-    const result = spawnSync(process.execPath, args, {
+  const spawnNode = (args, extraEnv = {}, input) =>
+    spawnSync(process.execPath, args, {
       cwd: root,
       env: { ...process.env, ...env, TESSERA_CONFIG: cliConfig, ...extraEnv },
       input,
       encoding: 'utf8',
     });
+  const node = (args, extraEnv = {}, input) => {
+    const result = spawnNode(args, extraEnv, input);
     if (result.status !== 0) {
       throw new Error(`${args.slice(1).join(' ')} exited ${result.status}: ${result.stderr.trim() || result.stdout}`);
     }
@@ -57,7 +66,7 @@ export async function runDemo({ root, env, say }) {
     node(['dist/apps/registration/src/main.js', 'bootstrap', '--tenant', tenant, '--name', 'Demo']),
   );
   say(`  bootstrap: tenant ${tenant} with its first admin key ${bootstrap.keyId} (shown once, kept only as a hash)`);
-  tessera(['login', '--endpoint', 'http://127.0.0.1:3001', '--key-stdin'], {}, bootstrap.key);
+  tessera(['login', '--endpoint', urls.registration, '--token-endpoint', urls.token, '--key-stdin'], {}, bootstrap.key);
 
   const team = tesseraJson(['team', 'add', 'Mobile', '--description', 'the Android team']);
   const developer = tesseraJson(['key', 'add', 'mobile developer', '--role', 'developer', '--team', team.id]);
@@ -81,10 +90,58 @@ export async function runDemo({ root, env, say }) {
   for (const id of ids) {
     if (!events.some((e) => e.key.endsWith(`/${id}`))) throw new Error(`no event for ${id}`);
   }
-  say(
-    `  every step is on its topic. Go on with: TESSERA_CONFIG=${path.relative(root, cliConfig)} npm run -s tessera -- app list`,
-  );
+  say('  every step is on its topic.');
+
+  await showSigningKeys({ tenant, tokenUrl: urls.token, say, tessera, attempt: (args) => spawnNode([cli, ...args]) });
+  say(`  Go on with: TESSERA_CONFIG=${path.relative(root, cliConfig)} npm run -s tessera -- signing-key settings`);
   return { tenant, cliConfig };
+}
+
+/**
+ * The tenant's signing keys, from the token service: it learns the tenant (and makes its keys) and the admin key from
+ * the registry topic, a moment after the registration service made them, so until then the CLI is refused (401) or
+ * sees no keys. Retried until an active and a next key are listed and the tenant's JWKS serves them, or the deadline.
+ */
+async function showSigningKeys({ tenant, tokenUrl, say, tessera, attempt }) {
+  const deadline = Date.now() + TOKEN_SERVICE_DEADLINE_MS;
+  let last = 'nothing yet';
+  let keys = [];
+  while (Date.now() < deadline) {
+    const result = attempt(['signing-key', 'list', '--json']);
+    if (result.status === 0) {
+      keys = JSON.parse(result.stdout).items;
+      if (['active', 'next'].every((state) => keys.some((key) => key.state === state))) break;
+      last = `${keys.length} key(s)`;
+    } else {
+      last = `exit ${result.status}: ${result.stderr.trim()}`;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  if (!['active', 'next'].every((state) => keys.some((key) => key.state === state))) {
+    throw new Error(
+      `the token service did not list an active and a next signing key of ${tenant} within ${TOKEN_SERVICE_DEADLINE_MS / 1000} s (last: ${last})`,
+    );
+  }
+  say("  the token service made the tenant's signing keys when its tenant.upserted arrived:");
+  for (const line of tessera(['signing-key', 'list']).trimEnd().split('\n')) say(`    ${line}`);
+
+  const jwksUrl = `${tokenUrl}/tenants/${tenant}/.well-known/jwks.json`;
+  // The JWKS is read from a snapshot at most a second old: wait for it too, rather than fail on that second.
+  const published = keys.filter((key) => key.publicJwk !== null).map((key) => key.kid);
+  let served = [];
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(jwksUrl, { signal: AbortSignal.timeout(5000) });
+      if (response.ok) served = (await response.json()).keys.map((key) => key.kid);
+    } catch {
+      // not answering yet: try again until the deadline
+    }
+    if (published.every((kid) => served.includes(kid))) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const missing = published.filter((kid) => !served.includes(kid));
+  if (missing.length > 0) throw new Error(`the JWKS ${jwksUrl} does not serve ${missing.join(', ')}`);
+  say(`  API servers verify the tenant's tokens with its JWKS: ${jwksUrl} (${served.length} keys)`);
 }
 
 /**

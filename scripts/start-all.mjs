@@ -153,7 +153,12 @@ if (results.size < children.length) {
 
 if (walkThrough) {
   try {
-    await runDemo({ root, env: { DATABASE_URL: settings.DATABASE_URL, KAFKA_BROKERS: settings.KAFKA_BROKERS }, say });
+    await runDemo({
+      root,
+      env: { DATABASE_URL: settings.DATABASE_URL, KAFKA_BROKERS: settings.KAFKA_BROKERS },
+      say,
+      urls: Object.fromEntries(children.map((service) => [service.name, `http://127.0.0.1:${service.port}`])),
+    });
   } catch (error) {
     say(`the walk-through failed: ${error.message}`);
     await stopAll();

@@ -1,5 +1,6 @@
 /**
- * The CLI's idea of the admin API (libs/cli/src/api) against the service's own (apps/registration/src), checked by
+ * The CLI's idea of the admin APIs (libs/cli/src/api) against the services' own (apps/registration/src and
+ * apps/token/src/admin), checked by
  * `npm run typecheck`: libs may not import apps, so this is where the two meet. A view the service changes, or a
  * request field its zod schema stops taking, fails the typecheck here instead of surprising someone at a terminal.
  */
@@ -17,6 +18,7 @@ import type {
   CreateRevocationBody,
   CreateTeamBody,
   DeviceOverride,
+  InspectTokenBody,
   ListAppsQuery,
   ListDeviceOverridesQuery,
   ListKeysQuery,
@@ -27,12 +29,22 @@ import type {
   PolicyPresets,
   Registration,
   Revocation,
+  RevokeSigningKeyBody,
+  RotateSigningKeysBody,
   SecureString,
+  SigningKey,
+  SigningKeyList,
+  SigningKeySecret,
+  SigningSettings,
   Team,
   Tenant,
+  TokenClaims,
+  TokenInspection,
   UpdatePolicyBody,
+  UpdateSigningSettingsBody,
   UpdateTeamBody,
 } from '@tessera/cli';
+import type { TokenClaims as ServiceTokenClaims } from '@tessera/tokens';
 import type { ApkUploadQuery as CliApkUploadQuery } from '../../libs/cli/src/api/requests';
 import type { ApiKeyView } from '../../apps/registration/src/api-keys/api-key.view';
 import type * as KeySchemas from '../../apps/registration/src/api-keys/api-keys.schemas';
@@ -55,6 +67,10 @@ import type { TeamView } from '../../apps/registration/src/teams/team.view';
 import type * as TeamSchemas from '../../apps/registration/src/teams/teams.schemas';
 import type { TenantView } from '../../apps/registration/src/tenants/tenant.view';
 import type * as TenantSchemas from '../../apps/registration/src/tenants/tenants.schemas';
+import type { SigningKeysController } from '../../apps/token/src/admin/signing-keys.controller';
+import type * as SigningKeySchemas from '../../apps/token/src/admin/signing-keys.schemas';
+import type { TokenInspectionController } from '../../apps/token/src/admin/token-inspection.controller';
+import type { SigningKeyView } from '../../apps/token/src/keys/signing-key.record';
 
 /** A view as it travels: what JSON.stringify makes of it (dates become strings). */
 type Json<T> = T extends Date
@@ -65,8 +81,19 @@ type Json<T> = T extends Date
       ? { [K in keyof T]: Json<T[K]> }
       : T;
 
+/** What an endpoint of the token service answers: its controller method's result. */
+type Answer<Method extends (...args: never[]) => unknown> = Awaited<ReturnType<Method>>;
+type SigningKeys = SigningKeysController;
+
 /** The CLI reads exactly what the service answers: every field, with its type, and nothing more. */
-type SameShape<Cli, Service> = [Cli] extends [Json<Service>] ? ([Json<Service>] extends [Cli] ? true : false) : false;
+type SameShape<Cli, Service> = [Cli] extends [Json<Service>]
+  ? [Json<Service>] extends [Cli]
+    ? // Assignability alone lets the CLI expect an optional field the service never sends.
+      [Exclude<KeysOf<Cli>, KeysOf<Service>>] extends [never]
+      ? true
+      : false
+    : false
+  : false;
 
 /** What the CLI sends is accepted by the schema, field for field (the schemas refuse unknown fields). */
 type Accepted<Sent, Schema extends z.ZodType> = [Sent] extends [z.input<Schema>]
@@ -88,6 +115,18 @@ const views = {
   secureString: true as SameShape<SecureString, SecureStringView>,
   revocation: true as SameShape<Revocation, RevocationView>,
   auditEntry: true as SameShape<AuditEntry, AuditEventView>,
+  // The token service
+  signingKey: true as SameShape<SigningKey, SigningKeyView>,
+  signingKeyList: true as SameShape<SigningKeyList, Answer<SigningKeys['list']>>,
+  signingKeyShown: true as SameShape<SigningKey, Answer<SigningKeys['get']>>,
+  rotated: true as SameShape<SigningKeyList, Answer<SigningKeys['rotate']>>,
+  revokedSigningKey: true as SameShape<SigningKey, Answer<SigningKeys['revoke']>>,
+  signingKeySecret: true as SameShape<SigningKeySecret, Answer<SigningKeys['secret']>>,
+  signingSettings: true as SameShape<SigningSettings, Answer<SigningKeys['settings']>>,
+  updatedSigningSettings: true as SameShape<SigningSettings, Answer<SigningKeys['updateSettings']>>,
+  tokenInspection: true as SameShape<TokenInspection, Answer<TokenInspectionController['inspect']>>,
+  // Nested in the inspection, where only the outer keys are compared.
+  tokenClaims: true as SameShape<TokenClaims, ServiceTokenClaims>,
 } satisfies Record<string, true>;
 
 const requests = {
@@ -112,6 +151,11 @@ const requests = {
   createRevocation: true as Accepted<CreateRevocationBody, typeof RevocationSchemas.CreateRevocationBody>,
   listRevocations: true as Accepted<ListRevocationsQuery, typeof RevocationSchemas.ListRevocationsQuery>,
   audit: true as Accepted<AuditQuery, typeof AuditSchemas.AuditQuery>,
+  // The token service
+  rotateSigningKeys: true as Accepted<RotateSigningKeysBody, typeof SigningKeySchemas.RotateBody>,
+  revokeSigningKey: true as Accepted<RevokeSigningKeyBody, typeof SigningKeySchemas.RevokeBody>,
+  updateSigningSettings: true as Accepted<UpdateSigningSettingsBody, typeof SigningKeySchemas.UpdateSettingsBody>,
+  inspectToken: true as Accepted<InspectTokenBody, typeof SigningKeySchemas.InspectBody>,
 } satisfies Record<string, true>;
 
 export const cliMatchesApi = { views, requests };

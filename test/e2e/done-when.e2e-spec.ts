@@ -107,7 +107,7 @@ describe('issue 4 is done: from the CLI on a fresh start, each step an event on 
   it('an admin logs in, makes a team and its developer key; the developer adds the app and a build from its APK; the admin sets a strict policy and revokes a device', async () => {
     // The admin logs in with the bootstrapped key, read from stdin.
     const login = await tessera(['login', '--endpoint', service.url, '--key-stdin'], { stdin: `${adminKey}\n` });
-    expect(login.stdout).toContain(`tenant:    Acme Mobile (${tenant})`);
+    expect(login.stdout).toMatch(new RegExp(`^tenant: +Acme Mobile \\(${tenant}\\)$`, 'm'));
 
     const team = await tesseraJson(['team', 'add', 'Mobile', '--description', 'the mobile apps']);
     made.teamId = team.id as string;

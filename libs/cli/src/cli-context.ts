@@ -1,14 +1,21 @@
 import type { Command } from 'commander';
 import { AdminApiClient } from './api/admin-api-client';
 import type { CliIo } from './cli-io';
-import { ConfigStore, configFilePath } from './config/config-store';
-import { type Connection, resolveConnection } from './config/connection';
+import { ConfigStore, configFilePath, type StoredConfig } from './config/config-store';
+import {
+  type Connection,
+  requireTokenEndpoint,
+  resolveConnection,
+  resolveTokenEndpoint,
+  type SettingSource,
+} from './config/connection';
 import { Printer } from './output/printer';
 
 /** The options every command takes (see the program's help). */
 export interface GlobalOptions {
   endpoint?: string;
   key?: string;
+  tokenEndpoint?: string;
   json?: boolean;
   /** Seconds. */
   timeout?: number;
@@ -37,14 +44,7 @@ export class CliContext {
 
   /** The endpoint and key in force (options, then environment, then config file); exit 3 without a key. */
   async connection(): Promise<Connection> {
-    const { endpoint, key } = this.globals;
-    const stored = await this.store.read();
-    if (stored?.apiKey && !this.permissionChecked) {
-      this.permissionChecked = true;
-      const problem = await this.store.permissionProblem();
-      if (problem) this.printer.warn(problem);
-    }
-    return resolveConnection({ endpoint, key }, this.io.env, stored);
+    return this.connectionFrom(await this.storedConfig());
   }
 
   async client(): Promise<AdminApiClient> {
@@ -52,8 +52,47 @@ export class CliContext {
     return this.clientFor(endpoint, key);
   }
 
-  clientFor(endpoint: string, key: string): AdminApiClient {
+  /**
+   * A client for the token service's commands: the key and registration endpoint as for any command, plus the
+   * token service's URL, without which they fail at once (exit 2, saying how to set it) before reading any input.
+   */
+  async tokenClient(): Promise<AdminApiClient> {
+    const stored = await this.storedConfig();
+    const { endpoint, key } = this.connectionFrom(stored);
+    const { tokenEndpoint } = requireTokenEndpoint({ tokenEndpoint: this.globals.tokenEndpoint }, this.io.env, stored);
+    return this.clientFor(endpoint, key, tokenEndpoint);
+  }
+
+  /** The token service's URL in force and where it came from; undefined when none is set. */
+  async tokenEndpoint(): Promise<{ tokenEndpoint: string; source: SettingSource } | undefined> {
+    return resolveTokenEndpoint({ tokenEndpoint: this.globals.tokenEndpoint }, this.io.env, await this.store.read());
+  }
+
+  clientFor(endpoint: string, key: string, tokenEndpoint?: string): AdminApiClient {
     const timeoutMs = this.globals.timeout === undefined ? undefined : this.globals.timeout * 1000;
-    return new AdminApiClient({ endpoint, key, fetch: this.io.fetch, timeoutMs, uploadTimeoutMs: timeoutMs });
+    return new AdminApiClient({
+      endpoint,
+      key,
+      tokenEndpoint,
+      fetch: this.io.fetch,
+      timeoutMs,
+      uploadTimeoutMs: timeoutMs,
+    });
+  }
+
+  private connectionFrom(stored: StoredConfig | undefined): Connection {
+    const { endpoint, key } = this.globals;
+    return resolveConnection({ endpoint, key }, this.io.env, stored);
+  }
+
+  /** The config file's settings, warning once per run when a file holding a key is readable by others. */
+  private async storedConfig(): Promise<StoredConfig | undefined> {
+    const stored = await this.store.read();
+    if (stored?.apiKey && !this.permissionChecked) {
+      this.permissionChecked = true;
+      const problem = await this.store.permissionProblem();
+      if (problem) this.printer.warn(problem);
+    }
+    return stored;
   }
 }

@@ -28,3 +28,24 @@ export class NotLoggedInError extends CliError {
     ]);
   }
 }
+
+/** A token service command, and no token service URL anywhere (there is no default). */
+export class NoTokenEndpointError extends UsageError {
+  constructor() {
+    super('no token service endpoint is set (the token and signing-key commands talk to the token service)', [
+      'set it once: printf %s "$KEY" | tessera login --token-endpoint <url> --key-stdin  (e.g. http://localhost:3003)',
+      'or for this shell: export TESSERA_TOKEN_ENDPOINT=<url>; or for one command: --token-endpoint <url>',
+    ]);
+  }
+}
+
+/**
+ * Not a failure: the command printed its whole answer, and its exit code is part of it (an invalid token exits 8
+ * so a script can tell). runCli exits with the code and prints nothing more.
+ */
+export class ExitStatus extends Error {
+  constructor(readonly exitCode: ExitCode) {
+    super(`exit ${exitCode}`);
+    this.name = 'ExitStatus';
+  }
+}

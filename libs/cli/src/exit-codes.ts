@@ -15,6 +15,8 @@ export const ExitCode = {
   unreachable: 6,
   /** The API answered 5xx. */
   serverError: 7,
+  /** `token check`: the token service answered, and the token is not valid (its reason is printed). */
+  tokenInvalid: 8,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

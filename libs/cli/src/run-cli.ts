@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import type { CliIo } from './cli-io';
+import { ExitStatus } from './errors';
 import { ExitCode } from './exit-codes';
 import { redactKeys, reportError } from './output/error-report';
 import { buildProgram } from './program';
@@ -15,6 +16,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   } catch (error) {
     // Commander has printed its own message (or the help it was asked for).
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    // The command has printed its answer; the code says the rest.
+    if (error instanceof ExitStatus) return error.exitCode;
     const report = reportError(error);
     io.stderr(`${redactKeys(report.lines.join('\n'))}\n`);
     return report.exitCode;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { NoTokenEndpointError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { ADMIN_KEY, FakeApi } from '../testing/fake-api';
 import { AdminApiClient } from './admin-api-client';
@@ -159,5 +160,59 @@ describe('AdminApiClient', () => {
       await new Promise((resolve) => server.close(resolve));
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('sends the token service requests to its own base URL, with the same key', async () => {
+    const api = new FakeApi()
+      .on('GET', 'http://token.test/t/v1/signing-keys', { body: { items: [] } })
+      .on('POST', 'http://token.test/t/v1/signing-keys/k%2F1/revoke', { body: { kid: 'k/1' } })
+      .on('POST', 'http://token.test/t/v1/tokens/inspect', { body: { valid: false } });
+    const both = new AdminApiClient({
+      endpoint: 'http://api.test',
+      tokenEndpoint: 'http://token.test/t/',
+      key: ADMIN_KEY,
+      fetch: api.fetch,
+    });
+    expect(await both.listSigningKeys()).toEqual({ items: [] });
+    await both.revokeSigningKey('k/1', { reason: 'leaked' });
+    await both.inspectToken({ token: 'a.b.c', audience: 'aud' });
+    expect(api.requests.map((r) => r.url.origin)).toEqual([
+      'http://token.test',
+      'http://token.test',
+      'http://token.test',
+    ]);
+    expect(api.only('POST', 'http://token.test/t/v1/signing-keys/k%2F1/revoke').json).toEqual({ reason: 'leaked' });
+    expect(api.only('POST', 'http://token.test/t/v1/tokens/inspect').headers.get('authorization')).toBe(
+      `Bearer ${ADMIN_KEY}`,
+    );
+  });
+
+  it('without a token endpoint, refuses the token service methods before sending anything', async () => {
+    const api = new FakeApi();
+    const registrationOnly = new AdminApiClient({ endpoint: 'http://api.test', key: ADMIN_KEY, fetch: api.fetch });
+    await expect(registrationOnly.listSigningKeys()).rejects.toThrow(NoTokenEndpointError);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('names the token service in its errors: which answered, which is unreachable', async () => {
+    const api = new FakeApi().on('POST', '/v1/signing-keys/rotate', {
+      status: 409,
+      body: { statusCode: 409, message: 'too new', requestId: 'r-4' },
+    });
+    const token = new AdminApiClient({
+      endpoint: 'http://api.test',
+      tokenEndpoint: 'http://token.test',
+      key: ADMIN_KEY,
+      fetch: api.fetch,
+    });
+    await expect(token.rotateSigningKeys()).rejects.toMatchObject({
+      status: 409,
+      service: 'token',
+      path: '/v1/signing-keys/rotate',
+      exitCode: ExitCode.conflict,
+    });
+    api.unreachable = true;
+    await expect(token.signingSettings()).rejects.toMatchObject({ url: 'http://token.test', service: 'token' });
+    await expect(token.currentTenant()).rejects.toMatchObject({ url: 'http://api.test', service: 'registration' });
   });
 });

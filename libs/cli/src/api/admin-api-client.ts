@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, EndpointUnreachableError, UnexpectedAnswerError } from './api-errors';
+import { NoTokenEndpointError } from '../errors';
+import { ApiError, type Service, EndpointUnreachableError, UnexpectedAnswerError } from './api-errors';
 import type {
   ApkUploadQuery,
   AuditQuery,
@@ -10,13 +11,17 @@ import type {
   CreateRegistrationBody,
   CreateRevocationBody,
   CreateTeamBody,
+  InspectTokenBody,
   ListAppsQuery,
   ListDeviceOverridesQuery,
   ListKeysQuery,
   ListRegistrationsQuery,
   ListRevocationsQuery,
   ListSecureStringsQuery,
+  RevokeSigningKeyBody,
+  RotateSigningKeysBody,
   UpdatePolicyBody,
+  UpdateSigningSettingsBody,
   UpdateTeamBody,
 } from './requests';
 import type {
@@ -32,8 +37,13 @@ import type {
   Registration,
   Revocation,
   SecureString,
+  SigningKey,
+  SigningKeyList,
+  SigningKeySecret,
+  SigningSettings,
   Team,
   Tenant,
+  TokenInspection,
 } from './views';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -43,8 +53,13 @@ export const DEFAULT_UPLOAD_TIMEOUT_MS = 600_000;
 export interface AdminApiClientOptions {
   /** Base URL of the registration service, e.g. http://localhost:3001 (a path prefix is kept). */
   endpoint: string;
-  /** The API key, sent as `Authorization: Bearer <key>`; never logged or printed. */
+  /** The API key, sent as `Authorization: Bearer <key>` to both services; never logged or printed. */
   key: string;
+  /**
+   * Base URL of the token service, e.g. http://localhost:3003; without it the token service's methods fail with a
+   * NoTokenEndpointError before sending anything.
+   */
+  tokenEndpoint?: string | undefined;
   timeoutMs?: number;
   uploadTimeoutMs?: number;
   fetch?: typeof fetch;
@@ -60,14 +75,20 @@ export interface Upload {
 type QueryValues = Record<string, string | number | undefined>;
 
 interface RequestOptions {
+  /** Which service answers; the registration service by default. */
+  service?: Service;
   query?: QueryValues;
   json?: unknown;
   upload?: Upload;
 }
 
-/** A typed client of the registration service's admin REST API (docs/admin-api.md). */
+/**
+ * A typed client of the admin REST APIs (docs/admin-api.md): the registration service's, and the token service's
+ * (signing keys, token inspection) at a second base URL. Both take the same API keys.
+ */
 export class AdminApiClient {
   readonly endpoint: string;
+  readonly tokenEndpoint: string | undefined;
   private readonly key: string;
   private readonly timeoutMs: number;
   private readonly uploadTimeoutMs: number;
@@ -75,6 +96,7 @@ export class AdminApiClient {
 
   constructor(options: AdminApiClientOptions) {
     this.endpoint = options.endpoint.replace(/\/+$/, '');
+    this.tokenEndpoint = options.tokenEndpoint?.replace(/\/+$/, '');
     this.key = options.key;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.uploadTimeoutMs = options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS;
@@ -163,6 +185,28 @@ export class AdminApiClient {
   // Audit log
   audit = (query: AuditQuery = {}) => this.json<Page<AuditEntry>>('GET', '/v1/audit', { query: { ...query } });
 
+  // Signing keys (token service)
+  /** Newest first. */
+  listSigningKeys = () => this.json<SigningKeyList>('GET', '/v1/signing-keys', { service: 'token' });
+  getSigningKey = (kid: string) =>
+    this.json<SigningKey>('GET', `/v1/signing-keys/${segment(kid)}`, { service: 'token' });
+  /** The next key signs from now; 409 while it has been published for less than the publish lead, unless forced. */
+  rotateSigningKeys = (body: RotateSigningKeysBody = {}) =>
+    this.json<SigningKeyList>('POST', '/v1/signing-keys/rotate', { service: 'token', json: body });
+  revokeSigningKey = (kid: string, body: RevokeSigningKeyBody) =>
+    this.json<SigningKey>('POST', `/v1/signing-keys/${segment(kid)}/revoke`, { service: 'token', json: body });
+  /** HS256 keys only (409 otherwise); admins only, and audited. */
+  signingKeySecret = (kid: string) =>
+    this.json<SigningKeySecret>('GET', `/v1/signing-keys/${segment(kid)}/secret`, { service: 'token' });
+  signingSettings = () => this.json<SigningSettings>('GET', '/v1/signing-settings', { service: 'token' });
+  updateSigningSettings = (body: UpdateSigningSettingsBody) =>
+    this.json<SigningSettings>('PUT', '/v1/signing-settings', { service: 'token', json: body });
+
+  // Token inspection (token service)
+  /** 200 whether the token is valid or not: the answer says which, and why. */
+  inspectToken = (body: InspectTokenBody) =>
+    this.json<TokenInspection>('POST', '/v1/tokens/inspect', { service: 'token', json: body });
+
   /** A request answered with a JSON body. */
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const { response, text, url } = await this.send(method, path, options);
@@ -170,7 +214,7 @@ export class AdminApiClient {
       return JSON.parse(text) as T;
     } catch {
       throw new UnexpectedAnswerError(
-        `${method} ${url} answered ${response.status} with something that is not JSON: is this the registration service?`,
+        `${method} ${url} answered ${response.status} with something that is not JSON: is this the ${options.service ?? 'registration'} service?`,
       );
     }
   }
@@ -185,7 +229,10 @@ export class AdminApiClient {
     path: string,
     options: RequestOptions,
   ): Promise<{ response: Response; text: string; url: string }> {
-    const url = this.endpoint + path + queryString(options.query);
+    const service = options.service ?? 'registration';
+    const base = service === 'token' ? this.tokenEndpoint : this.endpoint;
+    if (base === undefined) throw new NoTokenEndpointError();
+    const url = base + path + queryString(options.query);
     const requestId = randomUUID();
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -218,15 +265,15 @@ export class AdminApiClient {
     } catch (error) {
       // A DOMException, which is not always an Error (realms): go by its name.
       const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
-      throw new EndpointUnreachableError(this.endpoint, timedOut ? timeoutMs : undefined, error);
+      throw new EndpointUnreachableError(base, timedOut ? timeoutMs : undefined, error, service);
     }
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get('location') ?? 'elsewhere';
       throw new UnexpectedAnswerError(
-        `${method} ${url} redirects (${response.status}) to ${location}: pass the final address as --endpoint`,
+        `${method} ${url} redirects (${response.status}) to ${location}: pass the final address as ${service === 'token' ? '--token-endpoint' : '--endpoint'}`,
       );
     }
-    if (!response.ok) throw apiError(method, path, response, text, requestId);
+    if (!response.ok) throw apiError(method, path, response, text, requestId, service);
     return { response, text, url };
   }
 }
@@ -249,7 +296,14 @@ function queryString(query: QueryValues | undefined): string {
  * Reads an error answer: `{statusCode, message, errors?, reason?, requestId}` plus, on some 409s, the id of what is
  * in the way (`revocationId`, `overrideId`); or whatever a proxy put there.
  */
-function apiError(method: string, path: string, response: Response, text: string, sentRequestId: string): ApiError {
+function apiError(
+  method: string,
+  path: string,
+  response: Response,
+  text: string,
+  sentRequestId: string,
+  service: Service,
+): ApiError {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -273,5 +327,5 @@ function apiError(method: string, path: string, response: Response, text: string
         entry[0] !== 'requestId' && entry[0].endsWith('Id') && typeof entry[1] === 'string',
     ),
   );
-  return new ApiError(method, path, response.status, message, errors, requestId, reason, ids);
+  return new ApiError(method, path, response.status, message, errors, requestId, reason, ids, service);
 }

@@ -1,5 +1,8 @@
 import { ExitCode, exitCodeForStatus } from '../exit-codes';
 
+/** The services the CLI talks to: the registration service (most commands) and the token service. */
+export type Service = 'registration' | 'token';
+
 /** The API answered with an error status; carries what its body said (`message`, `errors[]`, `reason`, ids). */
 export class ApiError extends Error {
   constructor(
@@ -14,6 +17,8 @@ export class ApiError extends Error {
     readonly reason: string | undefined,
     /** Ids the answer names, such as the revocation or override in force that a 409 refers to (`revocationId`). */
     readonly ids: Readonly<Record<string, string>> = {},
+    /** Which service answered. */
+    readonly service: Service = 'registration',
   ) {
     super(message);
     this.name = 'ApiError';
@@ -32,6 +37,8 @@ export class EndpointUnreachableError extends Error {
     readonly url: string,
     readonly timedOutAfterMs: number | undefined,
     cause: unknown,
+    /** Which service was to answer there. */
+    readonly service: Service = 'registration',
   ) {
     super(
       timedOutAfterMs === undefined

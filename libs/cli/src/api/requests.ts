@@ -1,5 +1,5 @@
 import type { Role } from '@tessera/access';
-import type { Platform } from '@tessera/contracts';
+import type { Platform, SigningAlgorithm } from '@tessera/contracts';
 import type { PresetName } from '@tessera/policy';
 import type { PageQuery, RevocationKind, Status } from './views';
 
@@ -118,4 +118,33 @@ export interface AuditQuery extends PageQuery {
   to?: string;
   actor?: string;
   action?: string;
+}
+
+/*
+ * The token service's admin API: bodies as the zod schemas of apps/token/src/admin/signing-keys.schemas.ts take them.
+ */
+
+export interface RotateSigningKeysBody {
+  /** Sign with the next key even though it has been published for less than the publish lead. */
+  force?: boolean;
+}
+
+export interface RevokeSigningKeyBody {
+  /** 1-500 characters. */
+  reason: string;
+}
+
+/** At least one field. */
+export interface UpdateSigningSettingsBody {
+  algorithm?: SigningAlgorithm;
+  /** 3600 (an hour) to 31536000 (a year). */
+  rotationPeriodSeconds?: number;
+  audience?: string;
+}
+
+export interface InspectTokenBody {
+  /** At most 8192 characters. */
+  token: string;
+  /** The audience to check; by default the tenant's. */
+  audience?: string;
 }

@@ -1,6 +1,14 @@
 import type { Role } from '@tessera/access';
-import type { Platform, PolicyRules } from '@tessera/contracts';
+import type {
+  Platform,
+  PolicyRules,
+  PublicJwk,
+  SigningAlgorithm,
+  SigningKeyState,
+  TokenAnnotations,
+} from '@tessera/contracts';
 import type { PresetName } from '@tessera/policy';
+import type { TokenRefusalReason } from '@tessera/tokens';
 
 /**
  * What the admin API answers (docs/admin-api.md), as JSON: the views of apps/registration/src/<area>/*.view.ts,
@@ -161,3 +169,85 @@ export interface AuditEntry {
 }
 
 export type Status = 'active' | 'expired' | 'all';
+
+/*
+ * The token service's admin API (apps/token/src/admin): the tenant's signing keys and settings, token inspection.
+ */
+
+/** A signing key as the token service shows it: never its private part. */
+export interface SigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  state: SigningKeyState;
+  /** null for HS256 keys: a shared secret has no public part. */
+  publicJwk: PublicJwk | null;
+  createdAt: string;
+  /** When it started signing. */
+  activatedAt: string | null;
+  /** When it stopped signing (rotated out or revoked). */
+  deactivatedAt: string | null;
+  /** When it leaves the JWKS, once every token it signed has expired. */
+  retiresAt: string | null;
+  revokedAt: string | null;
+  revocationReason: string | null;
+}
+
+/** `GET /v1/signing-keys` (newest first) and `POST /v1/signing-keys/rotate` (the next, active and retiring keys). */
+export interface SigningKeyList {
+  items: SigningKey[];
+}
+
+/** `GET /v1/signing-keys/:kid/secret`: an HS256 key's shared secret, base64url. */
+export interface SigningKeySecret {
+  kid: string;
+  alg: 'HS256';
+  secret: string;
+}
+
+export interface SigningSettings {
+  tenantId: string;
+  /** What new keys are made for. */
+  algorithm: SigningAlgorithm;
+  /** How long a key signs before the next one takes over. */
+  rotationPeriodSeconds: number;
+  /** The `aud` of the tenant's tokens. */
+  audience: string;
+}
+
+/** The claims of a Tessera token (libs/tokens/src/token-claims.ts). */
+export interface TokenClaims {
+  iss: string;
+  aud: string;
+  /** The app id. */
+  sub: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  /** Device id. */
+  did: string;
+  /** Thumbprint of the installation key. */
+  ipk: string;
+  /** The registration (app build) the attestation matched. */
+  reg: string;
+  /** Token binding: SHA-256 of the bound header value. */
+  pay?: string;
+  ann?: TokenAnnotations;
+}
+
+/** `POST /v1/tokens/inspect`: 200 either way; an invalid token is an answer, with why. */
+export type TokenInspection =
+  | {
+      valid: true;
+      header: { alg: string; typ: string; kid: string };
+      claims: TokenClaims;
+      /** The state of the key that signed it. */
+      keyState: SigningKeyState;
+    }
+  | {
+      valid: false;
+      reason: TokenRefusalReason;
+      detail: string;
+      /** What the token says, unverified, when it could be decoded. */
+      header?: Record<string, unknown>;
+      claims?: Record<string, unknown>;
+    };

@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode } from '../exit-codes';
-import { ADMIN_KEY, FakeApi, runAgainst } from '../testing/fake-api';
+import { writeFile } from 'node:fs/promises';
+import { ADMIN_KEY, FakeApi, runAgainst, TOKEN_ENDPOINT } from '../testing/fake-api';
 import { removeTestDirectories, testDirectory } from '../testing/test-directory';
 
 afterAll(removeTestDirectories);
@@ -39,6 +40,8 @@ describe('login, whoami, logout', () => {
     expect(whoami.code).toBe(ExitCode.ok);
     expect(JSON.parse(whoami.stdout)).toEqual({
       endpoint: 'http://api.test',
+      tokenEndpoint: null,
+      tokenEndpointSource: null,
       key: 'tsk_0123456789abcdef_****',
       keySource: 'config file',
       tenant: TENANT,
@@ -99,5 +102,105 @@ describe('login, whoami, logout', () => {
       home,
     });
     expect(api.requests.at(-1)?.url.origin).toBe('http://option.test');
+  });
+});
+
+describe('the token service endpoint', () => {
+  it('login --token-endpoint stores it beside the endpoint; whoami shows it and where it came from', async () => {
+    const { home, configFile, env } = setup();
+    const api = new FakeApi().on('GET', 'http://api.test/v1/tenants/current', { body: TENANT });
+    const login = await runAgainst(
+      api,
+      ['login', '--endpoint', 'http://api.test', '--token-endpoint', `${TOKEN_ENDPOINT}/`, '--key-stdin'],
+      { env, home, stdin: ADMIN_KEY },
+    );
+    expect(login.code).toBe(ExitCode.ok);
+    expect(login.stdout).toMatch(/^token endpoint: +http:\/\/token\.test$/m);
+    expect(JSON.parse(await readFile(configFile, 'utf8'))).toEqual({
+      endpoint: 'http://api.test',
+      apiKey: ADMIN_KEY,
+      tokenEndpoint: TOKEN_ENDPOINT,
+    });
+    // The key is checked with the registration service only: the token service learns new keys a moment later.
+    expect(api.requests.map((r) => r.url.origin)).toEqual(['http://api.test']);
+
+    const whoami = await runAgainst(api, ['whoami'], { env, home });
+    expect(whoami.stdout).toMatch(/^token endpoint: +http:\/\/token\.test \(from config file\)$/m);
+    const fromEnv = await runAgainst(api, ['whoami', '--json'], {
+      env: { ...env, TESSERA_TOKEN_ENDPOINT: 'http://other-token.test' },
+      home,
+    });
+    expect(JSON.parse(fromEnv.stdout)).toMatchObject({
+      tokenEndpoint: 'http://other-token.test',
+      tokenEndpointSource: 'environment',
+    });
+    const fromOption = await runAgainst(api, ['whoami', '--json', '--token-endpoint', 'http://opt.test'], {
+      env: { ...env, TESSERA_TOKEN_ENDPOINT: 'http://other-token.test' },
+      home,
+    });
+    expect(JSON.parse(fromOption.stdout)).toMatchObject({
+      tokenEndpoint: 'http://opt.test',
+      tokenEndpointSource: 'option',
+    });
+    for (const run of [login, whoami, fromEnv]) expect(run.stdout + run.stderr).not.toContain(SECRET);
+  });
+
+  it('a later login without --token-endpoint keeps the stored one; a bad one is a usage error (exit 2)', async () => {
+    const { home, configFile, env } = setup();
+    const api = new FakeApi().on('GET', '/v1/tenants/current', { body: TENANT });
+    await runAgainst(api, ['login', '--token-endpoint', TOKEN_ENDPOINT, '--key-stdin'], {
+      env,
+      home,
+      stdin: ADMIN_KEY,
+    });
+    const again = await runAgainst(api, ['login', '--endpoint', 'http://other.test', '--key-stdin'], {
+      env,
+      home,
+      stdin: ADMIN_KEY,
+    });
+    expect(again.code).toBe(ExitCode.ok);
+    expect(JSON.parse(await readFile(configFile, 'utf8'))).toMatchObject({
+      endpoint: 'http://other.test',
+      tokenEndpoint: TOKEN_ENDPOINT,
+    });
+    const bad = await runAgainst(api, ['login', '--token-endpoint', 'token.test:3003', '--key-stdin'], {
+      env,
+      home,
+      stdin: ADMIN_KEY,
+    });
+    expect(bad.code).toBe(ExitCode.usage);
+    expect(bad.stderr).toContain('--token-endpoint must be an http:// or https:// URL');
+  });
+
+  it('warns about plain http to another host for the token endpoint too', async () => {
+    const { home, env } = setup();
+    const api = new FakeApi().on('GET', '/v1/tenants/current', { body: TENANT });
+    const run = await runAgainst(
+      api,
+      ['login', '--endpoint', 'http://localhost:3001', '--token-endpoint', 'http://tokens.example.com', '--key-stdin'],
+      { env, home, stdin: ADMIN_KEY },
+    );
+    expect(run.code).toBe(ExitCode.ok);
+    expect(run.stderr).toBe(
+      'warning: http://tokens.example.com is plain http: the key crosses the network unencrypted; use https\n',
+    );
+  });
+
+  it('keeps a config file from before the token endpoint working, and says how to set it', async () => {
+    const { home, configFile, env } = setup();
+    await mkdir(path.dirname(configFile), { recursive: true });
+    await writeFile(configFile, JSON.stringify({ endpoint: 'http://api.test', apiKey: ADMIN_KEY }), { mode: 0o600 });
+    const api = new FakeApi().on('GET', '/v1/tenants/current', { body: TENANT });
+    const whoami = await runAgainst(api, ['whoami'], { env, home });
+    expect(whoami.code).toBe(ExitCode.ok);
+    expect(whoami.stdout).toMatch(
+      /^token endpoint: +- \(not set: tessera login --token-endpoint <url>, or TESSERA_TOKEN_ENDPOINT\)$/m,
+    );
+    const token = await runAgainst(api, ['signing-key', 'list'], { env, home });
+    expect(token.code).toBe(ExitCode.usage);
+    expect(token.stderr).toContain('error: no token service endpoint is set');
+    expect(token.stderr).toContain('--token-endpoint');
+    expect(token.stderr).toContain('TESSERA_TOKEN_ENDPOINT');
+    expect(api.requests.filter((r) => r.url.pathname.startsWith('/v1/signing'))).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Tenant } from '../api/views';
 import type { CliContext } from '../cli-context';
-import { resolveEndpoint, type SettingSource } from '../config/connection';
+import { resolveEndpoint, resolveTokenEndpoint, type SettingSource } from '../config/connection';
 import { KEY_FORMAT, keyIdOf, maskKey } from '../config/mask-key';
 import { UsageError } from '../errors';
 import { formatTime } from '../output/format';
@@ -12,13 +12,22 @@ interface Identity {
   endpoint: string;
   key: string;
   keySource?: SettingSource;
+  tokenEndpoint: string | undefined;
+  tokenEndpointSource?: SettingSource | undefined;
   tenant: Tenant;
   configFile?: string;
 }
 
 function renderIdentity(identity: Identity): string {
+  const { tokenEndpoint, tokenEndpointSource } = identity;
   return renderRecord([
     ['endpoint', identity.endpoint],
+    [
+      'token endpoint',
+      tokenEndpoint === undefined
+        ? '- (not set: tessera login --token-endpoint <url>, or TESSERA_TOKEN_ENDPOINT)'
+        : `${tokenEndpoint}${tokenEndpointSource ? ` (from ${tokenEndpointSource})` : ''}`,
+    ],
     ['key', identity.keySource ? `${identity.key} (from ${identity.keySource})` : identity.key],
     ['tenant', `${identity.tenant.name} (${identity.tenant.id})`],
     ['status', identity.tenant.status],
@@ -30,13 +39,17 @@ function renderIdentity(identity: Identity): string {
 export function authCommands(program: Command, cli: CliContext): void {
   program
     .command('login')
-    .description('check an API key against the endpoint, then store both in the config file (mode 0600)')
+    .description(
+      'check an API key against the endpoint, then store both (and the token service URL) in the config file (mode 0600)',
+    )
     .option('--key-stdin', 'read the key from stdin, so it stays out of shell history')
     .addHelpText(
       'after',
       '\nThe key comes from --key-stdin, --key, or TESSERA_API_KEY; the endpoint from --endpoint, TESSERA_ENDPOINT,\n' +
-        'the config file, or http://localhost:3001. Example:\n' +
-        '  printf %s "$KEY" | tessera login --endpoint https://tessera.example.com --key-stdin',
+        'the config file, or http://localhost:3001; the token service URL (for the token and signing-key commands)\n' +
+        'from --token-endpoint, TESSERA_TOKEN_ENDPOINT or the config file. Example:\n' +
+        '  printf %s "$KEY" | tessera login --endpoint https://tessera.example.com \\\n' +
+        '    --token-endpoint https://tokens.tessera.example.com --key-stdin',
     )
     .action(async (options: { keyStdin?: boolean }) => {
       const { io, printer, store } = cli;
@@ -54,14 +67,21 @@ export function authCommands(program: Command, cli: CliContext): void {
       // A broken config file is about to be replaced: it must not stop the login that fixes it.
       const stored = await store.read().catch(() => undefined);
       const { endpoint } = resolveEndpoint({ endpoint: globals.endpoint }, io.env, stored);
-      if (plainHttpToAnotherHost(endpoint)) {
-        printer.warn(`${endpoint} is plain http: the key crosses the network unencrypted; use https`);
+      // Kept from an earlier login when not given again: logging in anew should not lose it.
+      const token = resolveTokenEndpoint({ tokenEndpoint: globals.tokenEndpoint }, io.env, stored);
+      for (const url of [endpoint, token?.tokenEndpoint]) {
+        if (url !== undefined && plainHttpToAnotherHost(url)) {
+          printer.warn(`${url} is plain http: the key crosses the network unencrypted; use https`);
+        }
       }
+      // Only the registration service checks the key: the token service learns a new key a moment after it is
+      // made (by event), so checking there could refuse a login that is right.
       const tenant = await cli.clientFor(endpoint, key).currentTenant();
-      await store.write({ endpoint, apiKey: key });
+      const tokenEndpoint = token?.tokenEndpoint;
+      await store.write(tokenEndpoint ? { endpoint, apiKey: key, tokenEndpoint } : { endpoint, apiKey: key });
       printer.result(
-        { endpoint, key: maskKey(key), configFile: store.path, tenant },
-        `logged in\n${renderIdentity({ endpoint, key: maskKey(key), tenant, configFile: store.path })}`,
+        { endpoint, tokenEndpoint: tokenEndpoint ?? null, key: maskKey(key), configFile: store.path, tenant },
+        `logged in\n${renderIdentity({ endpoint, key: maskKey(key), tokenEndpoint, tenant, configFile: store.path })}`,
       );
       if (globals.key) printer.warn('a key given with --key stays in your shell history; prefer --key-stdin');
       if (io.env.TESSERA_API_KEY && io.env.TESSERA_API_KEY !== key) {
@@ -84,14 +104,29 @@ export function authCommands(program: Command, cli: CliContext): void {
 
   program
     .command('whoami')
-    .description('show the endpoint, the key in use (masked) and its tenant')
+    .description('show the endpoints, the key in use (masked) and its tenant')
     .action(async () => {
       const connection = await cli.connection();
+      const token = await cli.tokenEndpoint();
       const tenant = await cli.clientFor(connection.endpoint, connection.key).currentTenant();
       const key = maskKey(connection.key);
       cli.printer.result(
-        { endpoint: connection.endpoint, key, keySource: connection.keySource, tenant },
-        renderIdentity({ endpoint: connection.endpoint, key, keySource: connection.keySource, tenant }),
+        {
+          endpoint: connection.endpoint,
+          tokenEndpoint: token?.tokenEndpoint ?? null,
+          tokenEndpointSource: token?.source ?? null,
+          key,
+          keySource: connection.keySource,
+          tenant,
+        },
+        renderIdentity({
+          endpoint: connection.endpoint,
+          key,
+          keySource: connection.keySource,
+          tokenEndpoint: token?.tokenEndpoint,
+          tokenEndpointSource: token?.source,
+          tenant,
+        }),
       );
     });
 }

@@ -21,6 +21,33 @@ export function positiveNumber(value: string): number {
   return parsed;
 }
 
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/**
+ * Seconds in a duration: a whole number and a unit (`600s`, `30m`, `12h`, `7d`) or a bare number of seconds. Its
+ * bounds are the API's to check (and say).
+ */
+export function durationSeconds(value: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(value.trim());
+  const seconds = match ? Number(match[1]) * UNIT_SECONDS[(match[2] || 's') as keyof typeof UNIT_SECONDS] : NaN;
+  if (!Number.isSafeInteger(seconds) || seconds <= 0) {
+    throw new InvalidArgumentError('expected a duration such as 12h, 1d or 7d, or a number of seconds');
+  }
+  return seconds;
+}
+
+/** Seconds as the largest unit that divides them (`86400` → `1d`, `5400` → `90m`, `3601` → `3601s`). */
+export function describeSeconds(seconds: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
+
 /** For repeatable options (`--cert a --cert b`). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

@@ -31,6 +31,12 @@ describe('ConfigStore', () => {
     expect(await modeOf(file)).toBe(0o600);
     expect(await store.read()).toEqual({ endpoint: 'http://localhost:3001', apiKey: KEY });
     expect(await store.permissionProblem()).toBeUndefined();
+    await store.write({ endpoint: 'http://localhost:3001', apiKey: KEY, tokenEndpoint: 'http://localhost:3003' });
+    expect(await store.read()).toEqual({
+      endpoint: 'http://localhost:3001',
+      apiKey: KEY,
+      tokenEndpoint: 'http://localhost:3003',
+    });
   });
 
   it('replaces a file others could read with one only its owner can, and leaves no temporary file', async () => {
@@ -62,6 +68,7 @@ describe('ConfigStore', () => {
       ['[1]', 'not an object'],
       ['{"apiKey": 42}', 'apiKey is not a string'],
       ['{"endpoint": true}', 'endpoint is not a string'],
+      ['{"tokenEndpoint": 3003}', 'tokenEndpoint is not a string'],
     ];
     for (const [content, problem] of cases) {
       const file = path.join(dir, 'config.json');

@@ -2,10 +2,13 @@ import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { CliError } from '../errors';
 
-/** What `tessera login` keeps: where the API is and the key to use. */
+/** What `tessera login` keeps: where the services are and the key to use. */
 export interface StoredConfig {
+  /** The registration service. */
   endpoint?: string;
   apiKey?: string;
+  /** The token service; optional, as files written before it existed lack it. */
+  tokenEndpoint?: string;
 }
 
 const FILE_MODE = 0o600;
@@ -38,10 +41,13 @@ export class ConfigStore {
       throw this.invalid('not JSON');
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw this.invalid('not an object');
-    const { endpoint, apiKey } = parsed as Record<string, unknown>;
+    const { endpoint, apiKey, tokenEndpoint } = parsed as Record<string, unknown>;
     if (endpoint !== undefined && typeof endpoint !== 'string') throw this.invalid('endpoint is not a string');
     if (apiKey !== undefined && typeof apiKey !== 'string') throw this.invalid('apiKey is not a string');
-    return { endpoint, apiKey };
+    if (tokenEndpoint !== undefined && typeof tokenEndpoint !== 'string') {
+      throw this.invalid('tokenEndpoint is not a string');
+    }
+    return tokenEndpoint === undefined ? { endpoint, apiKey } : { endpoint, apiKey, tokenEndpoint };
   }
 
   /**

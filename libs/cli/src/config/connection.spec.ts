@@ -1,6 +1,12 @@
-import { NotLoggedInError } from '../errors';
+import { NoTokenEndpointError, NotLoggedInError } from '../errors';
 import { ExitCode } from '../exit-codes';
-import { DEFAULT_ENDPOINT, normaliseEndpoint, resolveConnection } from './connection';
+import {
+  DEFAULT_ENDPOINT,
+  normaliseEndpoint,
+  requireTokenEndpoint,
+  resolveConnection,
+  resolveTokenEndpoint,
+} from './connection';
 
 const key = (id: string) => `tsk_${id}_${'s'.repeat(43)}`;
 const OPTION = key('1111111111111111');
@@ -86,5 +92,40 @@ describe('normaliseEndpoint', () => {
     expect(() => normaliseEndpoint('http://host/?a=1')).toThrow('without query');
     expect(() => normaliseEndpoint('http://user:hunter2@host/')).toThrow(/^(?!.*hunter2)/s);
     expect(() => normaliseEndpoint('http://user:hunter2@host/', 'environment')).toThrow('TESSERA_ENDPOINT');
+  });
+});
+
+describe('resolveTokenEndpoint', () => {
+  const stored = { endpoint: 'http://file:1', tokenEndpoint: 'http://file:3/' };
+
+  it('takes --token-endpoint, then TESSERA_TOKEN_ENDPOINT, then the config file; normalised', () => {
+    const env = { TESSERA_TOKEN_ENDPOINT: 'http://env:3' };
+    expect(resolveTokenEndpoint({ tokenEndpoint: 'http://option:3' }, env, stored)).toEqual({
+      tokenEndpoint: 'http://option:3',
+      source: 'option',
+    });
+    expect(resolveTokenEndpoint({}, env, stored)).toEqual({ tokenEndpoint: 'http://env:3', source: 'environment' });
+    expect(resolveTokenEndpoint({}, { TESSERA_TOKEN_ENDPOINT: '' }, stored)).toEqual({
+      tokenEndpoint: 'http://file:3',
+      source: 'config file',
+    });
+  });
+
+  it('has no default: none is undefined, and a usage error (exit 2) for commands that need it', () => {
+    expect(
+      resolveTokenEndpoint({}, { TESSERA_ENDPOINT: 'http://env:1' }, { endpoint: 'http://file:1' }),
+    ).toBeUndefined();
+    expect(() => requireTokenEndpoint({}, {}, undefined)).toThrow(NoTokenEndpointError);
+    expect(new NoTokenEndpointError().exitCode).toBe(ExitCode.usage);
+    expect(requireTokenEndpoint({}, {}, stored)).toMatchObject({ tokenEndpoint: 'http://file:3' });
+  });
+
+  it('names the token setting that is wrong', () => {
+    expect(() => resolveTokenEndpoint({}, { TESSERA_TOKEN_ENDPOINT: 'ftp://x' }, undefined)).toThrow(
+      'TESSERA_TOKEN_ENDPOINT must be an http:// or https:// URL',
+    );
+    expect(() => resolveTokenEndpoint({}, {}, { tokenEndpoint: 'nope' })).toThrow(
+      'the stored token endpoint is not a URL',
+    );
   });
 });

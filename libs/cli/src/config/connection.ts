@@ -1,4 +1,4 @@
-import { CliError, NotLoggedInError, UsageError } from '../errors';
+import { CliError, NoTokenEndpointError, NotLoggedInError, UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { KEY_FORMAT, keyIdOf } from './mask-key';
 import type { StoredConfig } from './config-store';
@@ -20,7 +20,20 @@ export interface ConnectionOverrides {
   endpoint?: string;
   /** `--key` */
   key?: string;
+  /** `--token-endpoint` */
+  tokenEndpoint?: string;
 }
+
+/** How each URL setting is named where it can be given, for messages that say which one is wrong. */
+const SETTING_NAMES = {
+  endpoint: { option: '--endpoint', environment: 'TESSERA_ENDPOINT', 'config file': 'the stored endpoint' },
+  tokenEndpoint: {
+    option: '--token-endpoint',
+    environment: 'TESSERA_TOKEN_ENDPOINT',
+    'config file': 'the stored token endpoint',
+  },
+} as const;
+export type EndpointSetting = keyof typeof SETTING_NAMES;
 
 /** The endpoint in force: `--endpoint`, then TESSERA_ENDPOINT, then the config file, then the local default. */
 export function resolveEndpoint(
@@ -31,6 +44,32 @@ export function resolveEndpoint(
   const [raw, source] = firstOf(overrides.endpoint, env.TESSERA_ENDPOINT, stored?.endpoint);
   if (raw === undefined) return { endpoint: DEFAULT_ENDPOINT, source: 'default' };
   return { endpoint: normaliseEndpoint(raw, source), source };
+}
+
+/**
+ * The token service's URL in force: `--token-endpoint`, then TESSERA_TOKEN_ENDPOINT, then the config file; undefined
+ * when none is set. There is no default: the token service is often elsewhere than the registration service, and
+ * a guessed URL would send the key to whatever answers there.
+ */
+export function resolveTokenEndpoint(
+  overrides: ConnectionOverrides,
+  env: Record<string, string | undefined>,
+  stored: StoredConfig | undefined,
+): { tokenEndpoint: string; source: SettingSource } | undefined {
+  const [raw, source] = firstOf(overrides.tokenEndpoint, env.TESSERA_TOKEN_ENDPOINT, stored?.tokenEndpoint);
+  if (raw === undefined) return undefined;
+  return { tokenEndpoint: normaliseEndpoint(raw, source, 'tokenEndpoint'), source };
+}
+
+/** Like resolveTokenEndpoint, for the commands that need it: none set is a usage error saying how to set it. */
+export function requireTokenEndpoint(
+  overrides: ConnectionOverrides,
+  env: Record<string, string | undefined>,
+  stored: StoredConfig | undefined,
+): { tokenEndpoint: string; source: SettingSource } {
+  const resolved = resolveTokenEndpoint(overrides, env, stored);
+  if (!resolved) throw new NoTokenEndpointError();
+  return resolved;
 }
 
 /** The endpoint and key in force, each by the same precedence; no key at all is "not logged in". */
@@ -62,9 +101,12 @@ export function checkKeyFormat(key: string, source: SettingSource): void {
 }
 
 /** An http(s) base URL without a trailing slash; a path prefix (behind a proxy) is kept. */
-export function normaliseEndpoint(raw: string, source: SettingSource = 'option'): string {
-  const where = { option: '--endpoint', environment: 'TESSERA_ENDPOINT', 'config file': 'the stored endpoint' };
-  const name = source === 'default' ? 'the endpoint' : where[source];
+export function normaliseEndpoint(
+  raw: string,
+  source: SettingSource = 'option',
+  setting: EndpointSetting = 'endpoint',
+): string {
+  const name = source === 'default' ? 'the endpoint' : SETTING_NAMES[setting][source];
   let url: URL;
   try {
     url = new URL(raw.trim());

@@ -69,8 +69,44 @@ describe('reportError', () => {
     ]);
   });
 
+  it('for the token service: its settings when unreachable, a new key that may not be there yet, rotate --force', () => {
+    const down = reportError(new EndpointUnreachableError('http://t:3', undefined, new Error('x'), 'token'));
+    expect(down.lines[1]).toBe('  is the token service running there? (--token-endpoint, TESSERA_TOKEN_ENDPOINT)');
+    const refused = new ApiError(
+      'GET',
+      '/v1/signing-keys',
+      401,
+      'a valid API key is required',
+      [],
+      'r',
+      undefined,
+      {},
+      'token',
+    );
+    expect(reportError(refused).lines).toContain(
+      '  (a key created a moment ago reaches the token service shortly after)',
+    );
+    const early = new ApiError(
+      'POST',
+      '/v1/signing-keys/rotate',
+      409,
+      'it may sign from T (or force the rotation)',
+      [],
+      'r',
+      undefined,
+      {},
+      'token',
+    );
+    expect(reportError(early)).toMatchObject({ exitCode: ExitCode.conflict });
+    expect(reportError(early).lines.slice(0, 2)).toEqual([
+      'error: it may sign from T (or force the rotation) (409)',
+      '  to rotate now anyway: tessera signing-key rotate --force (verifiers whose cached JWKS predates the next key',
+    ]);
+  });
+
   it('says what to do about a refused key or an unreachable endpoint', () => {
     expect(reportError(apiError(401)).lines.join('\n')).toContain('run `tessera login`');
+    expect(reportError(apiError(401)).lines.join('\n')).not.toContain('token service');
     const unreachable = reportError(new EndpointUnreachableError('http://h:1', undefined, new Error('x')));
     expect(unreachable.lines[0]).toBe('error: cannot reach http://h:1: x');
     expect(unreachable.lines[1]).toContain('is the registration service running there?');

@@ -11,8 +11,10 @@ export interface ErrorReport {
 export function reportError(error: unknown): ErrorReport {
   if (error instanceof ApiError) return apiErrorReport(error);
   if (error instanceof EndpointUnreachableError) {
+    const settings =
+      error.service === 'token' ? '--token-endpoint, TESSERA_TOKEN_ENDPOINT' : '--endpoint, TESSERA_ENDPOINT';
     return {
-      lines: [`error: ${error.message}`, '  is the registration service running there? (--endpoint, TESSERA_ENDPOINT)'],
+      lines: [`error: ${error.message}`, `  is the ${error.service} service running there? (${settings})`],
       exitCode: error.exitCode,
     };
   }
@@ -33,6 +35,14 @@ const SHOW_COMMANDS: Readonly<Record<string, string>> = {
   appId: 'tessera app show',
 };
 
+/** What to do about a refusal that has a way around, by `<status> <method> <path>`. */
+const HINTS: Readonly<Record<string, readonly string[]>> = {
+  '409 POST /v1/signing-keys/rotate': [
+    'to rotate now anyway: tessera signing-key rotate --force (verifiers whose cached JWKS predates the next key',
+    'refuse its tokens until they fetch the JWKS again)',
+  ],
+};
+
 function apiErrorReport(error: ApiError): ErrorReport {
   const reason = error.reason ? `, reason ${error.reason}` : '';
   const lines = [`error: ${error.message} (${error.status}${reason})`];
@@ -43,7 +53,10 @@ function apiErrorReport(error: ApiError): ErrorReport {
   }
   if (error.status === 401) {
     lines.push('  the API key was refused (unknown, revoked or expired): run `tessera login` with a valid key');
+    // The token service learns keys from the registration service's events: a brand-new key is not there yet.
+    if (error.service === 'token') lines.push('  (a key created a moment ago reaches the token service shortly after)');
   }
+  for (const hint of HINTS[`${error.status} ${error.method} ${error.path}`] ?? []) lines.push(`  ${hint}`);
   if (error.requestId) lines.push(`  request id: ${error.requestId}`);
   return { lines, exitCode: error.exitCode };
 }

@@ -34,6 +34,12 @@ export class Printer {
     }
   }
 
+  /** A whole list, as answers without pages come (`{"items": [...]}`): a table, or the answer with --json. */
+  list<T>(answer: { items: readonly T[] }, columns: readonly Column<T>[], noun: string): void {
+    if (this.json) this.writeJson(answer);
+    else this.line(answer.items.length === 0 ? `no ${noun}` : renderTable(answer.items, columns));
+  }
+
   /** A result the CLI composes itself (a removal, a login): `json` with --json, `human` otherwise. */
   result(json: unknown, human: string): void {
     if (this.json) this.writeJson(json);

@@ -7,6 +7,9 @@ import { runCli } from '../run-cli';
 /** Unit-test support (not built into dist): a scripted admin API behind a fake fetch, and a CLI run against it. */
 
 export const ADMIN_KEY = `tsk_0123456789abcdef_${'S'.repeat(43)}`;
+/** Where runAgainst's default environment puts the registration service, and where token tests put the token service. */
+export const REGISTRATION_ENDPOINT = 'http://api.test';
+export const TOKEN_ENDPOINT = 'http://token.test';
 
 export interface RecordedRequest {
   method: string;
@@ -31,7 +34,11 @@ export class FakeApi {
   readonly requests: RecordedRequest[] = [];
   private readonly routes: Route[] = [];
 
-  /** Answers `method path` (path without query) with `reply`; later routes win. */
+  /**
+   * Answers `method path` (path without query) with `reply`; later routes win. `path` is a path on any host, or an
+   * absolute URL (`http://token.test/v1/...`) to answer on that origin only, so a request sent to the wrong service
+   * finds no route.
+   */
   on(method: string, path: string, reply: Route['reply']): this {
     this.routes.unshift({ method, path, reply });
     return this;
@@ -57,7 +64,7 @@ export class FakeApi {
       request.bytes = Buffer.from(await new Response(init.body).arrayBuffer());
     }
     this.requests.push(request);
-    const route = this.routes.find((r) => r.method === request.method && r.path === url.pathname);
+    const route = this.routes.find((r) => r.method === request.method && routeMatches(r.path, url));
     const reply: FakeReply = route
       ? typeof route.reply === 'function'
         ? route.reply(request)
@@ -68,15 +75,19 @@ export class FakeApi {
     return new Response(body, { status, headers: { 'content-type': 'application/json', ...reply.headers } });
   };
 
-  /** The one request made to `method path`; fails when there was not exactly one. */
+  /** The one request made to `method path` (a path, or an absolute URL as for `on`); fails when there was not exactly one. */
   only(method: string, path: string): RecordedRequest {
-    const matching = this.requests.filter((r) => r.method === method && r.url.pathname === path);
+    const matching = this.requests.filter((r) => r.method === method && routeMatches(path, r.url));
     if (matching.length !== 1) {
-      const made = this.requests.map((r) => `${r.method} ${r.url.pathname}`).join(', ');
+      const made = this.requests.map((r) => `${r.method} ${r.url.origin}${r.url.pathname}`).join(', ');
       throw new Error(`expected one ${method} ${path}, got ${matching.length} (requests: ${made || 'none'})`);
     }
     return matching[0] as RecordedRequest;
   }
+}
+
+function routeMatches(path: string, url: URL): boolean {
+  return /^https?:\/\//.test(path) ? `${url.origin}${url.pathname}` === path : url.pathname === path;
 }
 
 export interface CliRun {
@@ -101,7 +112,7 @@ export async function runAgainst(api: FakeApi, argv: string[], options: RunOptio
   const io: CliIo = {
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
-    env: { TESSERA_ENDPOINT: 'http://api.test', TESSERA_API_KEY: ADMIN_KEY, ...options.env },
+    env: { TESSERA_ENDPOINT: REGISTRATION_ENDPOINT, TESSERA_API_KEY: ADMIN_KEY, ...options.env },
     homeDir: home,
     fetch: api.fetch,
     readStdin: () => Promise.resolve(options.stdin ?? ''),
