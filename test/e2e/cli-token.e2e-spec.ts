@@ -137,8 +137,12 @@ describe('the `tessera` CLI (built) against the token service (built), keys lear
     const settings = await ok(['signing-key', 'settings']);
     expect(settings.stdout).toMatch(/^algorithm: +ES256$/m);
     expect(settings.stdout).toMatch(/^rotation period: +1d \(86400 s\)$/m);
+    // The issuer the service was given (TOKEN_ISSUER), and its JWKS beneath it, served here at the same path.
+    expect(settings.stdout).toMatch(new RegExp(`^issuer: +https://tessera\\.test/tenants/${tenant}$`, 'm'));
+    expect(settings.stdout).toMatch(
+      new RegExp(`^jwks: +https://tessera\\.test/tenants/${tenant}/\\.well-known/jwks\\.json$`, 'm'),
+    );
     const jwks = `${token.url}/tenants/${tenant}/.well-known/jwks.json`;
-    expect(settings.stdout).toMatch(new RegExp(`^jwks: +${jwks}$`, 'm'));
     const document = (await (await fetch(jwks)).json()) as { keys: { kid: string }[] };
     expect(document.keys.map((key) => key.kid).sort()).toEqual(initial.map((key) => key.kid).sort());
   });

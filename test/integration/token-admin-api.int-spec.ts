@@ -90,6 +90,7 @@ describe('token service admin API, authenticated from the registration service e
     const early = await call('POST', '/v1/signing-keys/rotate', admin, {});
     expect(early.status).toBe(409);
     expect(early.body.message).toMatch(/published for less than 3600 s; it may sign from .* \(or force the rotation\)/);
+    expect(Date.parse(early.body.notBefore as string)).toBeGreaterThan(Date.now() + 3500_000);
     const before = await keysOf(admin);
     const forced = await call('POST', '/v1/signing-keys/rotate', admin, { force: true });
     expect(forced.status).toBe(200);
@@ -161,6 +162,17 @@ describe('token service admin API, authenticated from the registration service e
     const answer = await call(method, path, admin, body);
     expect(answer.status).toBe(status);
     expect(answer.body.message).toBeDefined();
+  });
+
+  it("shows the settings with the issuer of the tenant's tokens and its JWKS URL", async () => {
+    expect((await call('GET', '/v1/signing-settings', developer)).body).toEqual({
+      tenantId: 'acme',
+      algorithm: 'ES256',
+      rotationPeriodSeconds: 86_400,
+      audience: 'tessera:acme',
+      issuer: 'https://tessera.test/tenants/acme',
+      jwksUri: 'https://tessera.test/tenants/acme/.well-known/jwks.json',
+    });
   });
 
   it('hands an HS256 secret to admins only, audited, and never for an ES256 key', async () => {

@@ -8,6 +8,8 @@ import { StateEvents } from '../support/state-events';
 import { testKeyring } from '../support/test-kek';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
 import { TokenApp } from '../support/token-app';
+import { FailureKeyRing } from '../../apps/token/src/keys/failure-key-ring';
+import { KeyScheduleWorker } from '../../apps/token/src/keys/key-schedule.worker';
 
 const env = testEnvironment();
 const tenant = 'acme';
@@ -132,6 +134,21 @@ describe('token service: keys, JWKS and issuance (real Kafka and Postgres)', () 
     await eventually(() => failureKeys().length > 0, 'a failure-key.upserted event');
     expect(failureKeys()[0]!.envelope).toMatchObject({ tenant: 'system', data: { alg: 'ES256' } });
   }, 30_000);
+
+  it('forgets failure keys once every token they signed has expired, and keeps the key-age gauges', async () => {
+    await app.issuance.issue({ tenant, appId: randomUUID(), verdict: 'fail', lifetimeSeconds: 300 });
+    const failureKey = () => events.all().find((e) => e.envelope?.type === 'failure-key.upserted');
+    await eventually(() => failureKey() !== undefined, 'a failure-key.upserted event');
+    // The failure key's rotation (1 h), the longest lifetime (1 d) and the skew (60 s) later, it is forgotten.
+    const later = new Date(Date.now() + (3600 + 86_400 + 61) * 1000);
+    expect(await app.app.get(FailureKeyRing).forgetExpired(later)).toBeGreaterThanOrEqual(1);
+    await events.waitForTombstone(failureKey()!.key!);
+    // A schedule pass now (not later: the other tests' keys must stay as they are) refreshes the gauges.
+    await app.app.get(KeyScheduleWorker).runOnce(new Date());
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/tessera_signing_key_age_seconds\{[^}]*tenant="acme"[^}]*state="active"[^}]*\} \d/);
+    expect(metrics).not.toMatch(/tessera_signing_key_schedule_failures_total\{[^}]*\} [1-9]/);
+  });
 
   it('follows the rotation timeline: old tokens verify until their key retires, new ones use the new key', async () => {
     const before = await app.issuance.issue(genuine());

@@ -114,6 +114,7 @@ describe('a manual rotation', () => {
     const plan = planRotation(tenant.keys, schedule, at(0.5), { force: false });
     expect(plan).toMatchObject({ ok: false, code: 'next-key-too-new' });
     expect(!plan.ok && plan.message).toContain(at(1).toISOString());
+    expect(!plan.ok && plan.notBefore).toEqual(at(1));
   });
 
   it('activates the next key and publishes a new one once the lead is over', () => {

@@ -38,7 +38,13 @@ export type KeyChange =
 
 export type KeyPlan =
   | { readonly ok: true; readonly changes: readonly KeyChange[] }
-  | { readonly ok: false; readonly code: 'not-found' | 'not-in-use' | 'next-key-too-new'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: 'not-found' | 'not-in-use' | 'next-key-too-new';
+      readonly message: string;
+      /** For `next-key-too-new` with a next key: from when the rotation is possible. */
+      readonly notBefore?: Date;
+    };
 
 const seconds = (n: number) => n * 1000;
 
@@ -125,6 +131,7 @@ export function planRotation(
         ok: false,
         code: 'next-key-too-new',
         message: `the next key ${next.kid} has been published for less than ${schedule.publishLeadSeconds} s; it may sign from ${ready.toISOString()} (or force the rotation)`,
+        notBefore: ready,
       };
     }
     if (active) changes.push({ kind: 'deactivate', kid: active.kid, retiresAt: retirementTime(schedule, now) });

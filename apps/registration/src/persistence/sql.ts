@@ -1,21 +1,7 @@
 import type { Page } from './page';
 
-/** Every row an INSERT/UPDATE/DELETE ... RETURNING gave back (TypeORM answers UPDATE and DELETE with [rows, count]). */
-export function allReturned<T>(result: T[] | [T[], number]): T[] {
-  return Array.isArray(result[0]) ? result[0] : (result as T[]);
-}
-
-/** The first row an INSERT/UPDATE/DELETE ... RETURNING gave back, if any. */
-export function firstReturned<T>(result: T[] | [T[], number]): T | undefined {
-  return allReturned(result)[0];
-}
-
-/** The first row an INSERT/UPDATE ... RETURNING gave back, which must exist. */
-export function returned<T>(result: T[] | [T[], number]): T {
-  const row = firstReturned(result);
-  if (row === undefined) throw new Error('the statement returned no row');
-  return row;
-}
+// The RETURNING helpers every service's SQL shares; the registration service's areas import them from here.
+export { allReturned, firstReturned, returned } from '@tessera/database';
 
 export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown }).code === '23505';

@@ -7,6 +7,7 @@ import {
   type SigningAlgorithm,
   Topics,
 } from '@tessera/contracts';
+import { allReturned } from '@tessera/database';
 import { SERVICE_CONFIG } from '@tessera/service-runtime';
 import {
   generateKeyMaterial,
@@ -69,10 +70,12 @@ export class FailureKeyRing {
   /** Tombstones failure keys whose tokens have all expired (any instance may do it); how many. */
   async forgetExpired(now: Date = new Date()): Promise<number> {
     return this.store.transaction(async (tx) => {
-      const rows = await tx.query<{ kid: string }[]>(
-        `UPDATE ${this.store.table('failure_key')} SET forgotten = true
-         WHERE NOT forgotten AND forget_after <= $1 RETURNING kid`,
-        [now],
+      const rows = allReturned<{ kid: string }>(
+        await tx.query(
+          `UPDATE ${this.store.table('failure_key')} SET forgotten = true
+           WHERE NOT forgotten AND forget_after <= $1 RETURNING kid`,
+          [now],
+        ),
       );
       for (const row of rows.sort((a, b) => a.kid.localeCompare(b.kid))) {
         await this.store.outbox.appendTombstone(tx, Topics.keys, failureKeyEventKey(row.kid));

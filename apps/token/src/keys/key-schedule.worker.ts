@@ -56,7 +56,8 @@ export class KeyScheduleWorker implements BackgroundWorker {
 
   /** One pass over every tenant; a failing tenant is logged and retried next time, the others still run. */
   async runOnce(now: Date = new Date()): Promise<void> {
-    try {
+    // Each step on its own: one that fails is logged and retried next time, and the others still run.
+    await this.step('apply the key schedule', async () => {
       for (const tenantId of await this.keys.tenants()) {
         try {
           const changed = await this.keys.applySchedule(tenantId, now);
@@ -72,11 +73,20 @@ export class KeyScheduleWorker implements BackgroundWorker {
           );
         }
       }
-      await this.failureKeys.forgetExpired(now);
-      await this.refreshAges(now);
+    });
+    await this.step('forget expired failure keys', async () => {
+      const forgotten = await this.failureKeys.forgetExpired(now);
+      if (forgotten > 0) this.logger.info({ forgotten }, 'forgot failure keys whose tokens have all expired');
+    });
+    await this.step('refresh key ages', () => this.refreshAges(now));
+  }
+
+  private async step(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
     } catch (error) {
       this.failures.inc();
-      this.logger.warn({ err: error }, 'key schedule pass failed; retrying next interval');
+      this.logger.warn({ err: error }, `could not ${what}; retrying next interval`);
     }
   }
 

@@ -1,13 +1,16 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { SigningAlgorithm } from '@tessera/contracts';
 import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { planRevocation, planRotation, planScheduledChanges } from '@tessera/tokens';
+import { planRevocation, planRotation, planScheduledChanges, tenantIssuer } from '@tessera/tokens';
 import { type Actor, TokenStore } from '../persistence/token-store';
 import type { TokenConfig } from '../token.config';
 import { SigningKeyRepository } from './signing-key.repository';
 import { type SigningKeyRecord, type SigningKeyView, signingKeyView } from './signing-key.record';
 import { keyScheduleOf, type SigningSettings } from './signing-settings';
 import { SignerCache } from './signer-cache';
+
+/** A tenant's settings as the admin API shows them: with its tokens' issuer and its JWKS URL. */
+export type SigningSettingsView = SigningSettings & { issuer: string; jwksUri: string };
 
 /** What an admin may change of a tenant's signing. */
 export interface SigningSettingsChange {
@@ -62,7 +65,13 @@ export class SigningKeysService {
       const settings = await this.repository.lockSettings(tx, actor.tenantId);
       const before = await this.repository.keys(tx, actor.tenantId);
       const plan = planRotation(before, keyScheduleOf(settings, this.config), now, options);
-      if (!plan.ok) throw new ConflictException(plan.message);
+      if (!plan.ok) {
+        throw new ConflictException({
+          statusCode: 409,
+          message: plan.message,
+          ...(plan.notBefore ? { notBefore: plan.notBefore.toISOString() } : {}),
+        });
+      }
       const { keys: after, changed } = await this.repository.apply(tx, actor.tenantId, before, plan.changes, now);
       await this.store.audit(tx, actor, {
         action: 'signing-key.rotate',
@@ -122,15 +131,28 @@ export class SigningKeysService {
     });
   }
 
-  async settings(tenantId: string): Promise<SigningSettings> {
-    return this.store.transaction((tx) => this.repository.lockSettings(tx, tenantId));
+  /** The tenant's settings, with the issuer of its tokens and its JWKS URL (created with the defaults if none). */
+  async settings(tenantId: string): Promise<SigningSettingsView> {
+    const settings =
+      (await this.repository.settings(this.store.dataSource.manager, tenantId)) ??
+      (await this.store.transaction((tx) => this.repository.lockSettings(tx, tenantId)));
+    return this.view(settings);
+  }
+
+  private view(settings: SigningSettings): SigningSettingsView {
+    const issuer = tenantIssuer(this.config.TOKEN_ISSUER, settings.tenantId);
+    return { ...settings, issuer, jwksUri: `${issuer}/.well-known/jwks.json` };
   }
 
   /**
    * Changes the tenant's settings. A new algorithm takes effect through the schedule: the waiting next key is
    * replaced by one of the new algorithm, which signs from the next rotation (or a manual one).
    */
-  async updateSettings(actor: Actor, change: SigningSettingsChange, now: Date = new Date()): Promise<SigningSettings> {
+  async updateSettings(
+    actor: Actor,
+    change: SigningSettingsChange,
+    now: Date = new Date(),
+  ): Promise<SigningSettingsView> {
     const updated = await this.store.transaction(async (tx) => {
       const before = await this.repository.lockSettings(tx, actor.tenantId);
       const after: SigningSettings = {
@@ -161,7 +183,7 @@ export class SigningKeysService {
       return after;
     });
     this.signers.forget(actor.tenantId);
-    return updated;
+    return this.view(updated);
   }
 
   /** Tenants with settings, for the schedule. */

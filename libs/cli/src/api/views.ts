@@ -212,6 +212,10 @@ export interface SigningSettings {
   rotationPeriodSeconds: number;
   /** The `aud` of the tenant's tokens. */
   audience: string;
+  /** The `iss` of the tenant's tokens. */
+  issuer: string;
+  /** Where API servers fetch the tenant's public keys: the issuer plus `/.well-known/jwks.json`. */
+  jwksUri: string;
 }
 
 /** The claims of a Tessera token (libs/tokens/src/token-claims.ts). */

@@ -39,6 +39,8 @@ const settings: SigningSettings = {
   algorithm: 'ES256',
   rotationPeriodSeconds: 86_400,
   audience: 'tessera:acme',
+  issuer: 'https://tessera.example.com/tenants/acme',
+  jwksUri: 'https://tessera.example.com/tenants/acme/.well-known/jwks.json',
 };
 const conflict = (message: string) => ({ status: 409, body: { statusCode: 409, message, requestId: 'r9' } });
 const TOO_NEW =
@@ -236,7 +238,8 @@ describe('signing-key settings', () => {
         'algorithm:        ES256',
         'rotation period:  1d (86400 s)',
         'audience:         tessera:acme',
-        'jwks:             http://token.test/tenants/acme/.well-known/jwks.json',
+        'issuer:           https://tessera.example.com/tenants/acme',
+        'jwks:             https://tessera.example.com/tenants/acme/.well-known/jwks.json',
         '',
       ]);
     }
@@ -334,7 +337,7 @@ describe('every token service command', () => {
       onToken,
     );
     expect(run.code).toBe(ExitCode.ok);
-    expect(run.stdout).toContain('jwks:             http://elsewhere.test/tenants/acme/.well-known/jwks.json');
+    expect(run.stdout).toContain('jwks:             https://tessera.example.com/tenants/acme/.well-known/jwks.json');
     expect(api.requests.map((r) => r.url.origin)).toEqual(['http://elsewhere.test']);
   });
 

@@ -40,18 +40,14 @@ export function renderSigningKey(key: SigningKey): string {
   ]);
 }
 
-/** Where API servers fetch the tenant's public keys: the token service's JWKS of that tenant. */
-export function jwksUrl(tokenEndpoint: string, tenantId: string): string {
-  return `${tokenEndpoint}/tenants/${encodeURIComponent(tenantId)}/.well-known/jwks.json`;
-}
-
-function renderSettings(settings: SigningSettings, tokenEndpoint: string | undefined): string {
+function renderSettings(settings: SigningSettings): string {
   return renderRecord([
     ['tenant', settings.tenantId],
     ['algorithm', settings.algorithm],
     ['rotation period', `${describeSeconds(settings.rotationPeriodSeconds)} (${settings.rotationPeriodSeconds} s)`],
     ['audience', settings.audience],
-    ...(tokenEndpoint === undefined ? [] : [['jwks', jwksUrl(tokenEndpoint, settings.tenantId)] as const]),
+    ['issuer', settings.issuer],
+    ['jwks', settings.jwksUri],
   ]);
 }
 
@@ -169,7 +165,7 @@ export function signingKeyCommands(program: Command, cli: CliContext): void {
     .description('show the signing settings and the JWKS URL (the default)')
     .action(async () => {
       const client = await cli.tokenClient();
-      cli.printer.answer(await client.signingSettings(), (answer) => renderSettings(answer, client.tokenEndpoint));
+      cli.printer.answer(await client.signingSettings(), (answer) => renderSettings(answer));
     });
 
   settings
@@ -194,7 +190,7 @@ export function signingKeyCommands(program: Command, cli: CliContext): void {
       }
       const client = await cli.tokenClient();
       const updated = await client.updateSigningSettings(change);
-      cli.printer.answer(updated, (answer) => renderSettings(answer, client.tokenEndpoint));
+      cli.printer.answer(updated, (answer) => renderSettings(answer));
       if (options.algorithm !== undefined) {
         cli.printer.note(
           `new keys are ${options.algorithm}: a next key of another algorithm is replaced, and the new one signs from the next rotation`,
