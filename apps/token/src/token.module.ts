@@ -17,6 +17,7 @@ import {
   ServiceRuntimeModule,
 } from '@tessera/service-runtime';
 import type { EntityManager } from 'typeorm';
+import { TokenAuditController } from './admin/audit.controller';
 import { SigningKeysController } from './admin/signing-keys.controller';
 import { TokenInspectionController } from './admin/token-inspection.controller';
 import { RegistryReadModel } from './registry/registry-read-model';
@@ -52,7 +53,7 @@ export class TokenModule {
           database: tokenSchema,
         }),
       ],
-      controllers: [JwksController, SigningKeysController, TokenInspectionController],
+      controllers: [JwksController, SigningKeysController, TokenInspectionController, TokenAuditController],
       providers: [
         TokenStore,
         SigningKeyRepository,
