@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { TOKEN_TYPE } from '@tessera/contracts';
+import { DEFAULT_CLOCK_SKEW_SECONDS, inspectToken, type TokenClaims, type TokenHeader } from '@tessera/tokens';
+import type { RevocationIndex } from './revocation-index';
+import type { VerificationKeySet } from './verification-key-set';
+import type { VerificationRefusalReason } from './verification-reasons';
+import { VerifiedTokenCache } from './verified-token-cache';
+
+export interface VerificationContext {
+  /** The audiences this API accepts. */
+  audience: string | readonly string[];
+  /** The request's value of the bound header (e.g. `Authorization`), for tokens that carry `pay`. */
+  boundValue?: string | undefined;
+  now?: number;
+}
+
+export type Verification =
+  | { accepted: true; claims: TokenClaims; header: TokenHeader; tenant: string; cached: boolean }
+  | { accepted: false; reason: VerificationRefusalReason; detail: string };
+
+export interface TokenVerifierOptions {
+  keys: VerificationKeySet;
+  revocations: RevocationIndex;
+  cache?: VerifiedTokenCache;
+  clockSkewSeconds?: number;
+}
+
+/**
+ * `verify(token, context)`: the token checked by the rules of RFC 8725 (libs/tokens), then what only a verifier knows —
+ * the key's state now, revoked devices, installations, registrations and tokens, and token binding. A repeated token
+ * is answered from the cache of verified tokens, with every one of those checks made again.
+ */
+export class TokenVerifier {
+  private readonly cache: VerifiedTokenCache;
+  private readonly skewMs: number;
+
+  constructor(private readonly options: TokenVerifierOptions) {
+    this.cache = options.cache ?? new VerifiedTokenCache();
+    this.skewMs = (options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
+  }
+
+  async verify(token: unknown, context: VerificationContext): Promise<Verification> {
+    const now = context.now ?? Date.now();
+    const audiences = typeof context.audience === 'string' ? [context.audience] : context.audience;
+    let verified = typeof token === 'string' ? this.cache.get(token) : undefined;
+    let fromCache = verified !== undefined;
+    if (verified && !this.stillTrusted(verified, audiences, now)) {
+      // Verified again from scratch, so the refusal names the reason (expired, revoked key, audience).
+      this.cache.delete(token as string);
+      verified = undefined;
+      fromCache = false;
+    }
+    if (!verified) {
+      const inspection = await inspectToken(token, {
+        keys: this.options.keys,
+        audience: audiences,
+        now: new Date(now),
+        clockSkewSeconds: this.skewMs / 1000,
+      });
+      if (!inspection.valid) return { accepted: false, reason: inspection.reason, detail: inspection.detail };
+      const tenant = this.options.keys.tenantOf(inspection.header.kid);
+      if (tenant === undefined) return { accepted: false, reason: 'unknown-key', detail: 'the key was just forgotten' };
+      verified = {
+        claims: inspection.claims,
+        kid: inspection.header.kid,
+        alg: inspection.header.alg,
+        tenant,
+        expiresAt: inspection.claims.exp * 1000,
+      };
+      this.cache.set(token as string, verified);
+    }
+    const refusal = this.refusal(verified, context, now);
+    if (refusal) {
+      if (refusal.reason.startsWith('revoked-')) this.cache.delete(token as string);
+      return refusal;
+    }
+    return {
+      accepted: true,
+      claims: verified.claims,
+      header: { alg: verified.alg, typ: TOKEN_TYPE, kid: verified.kid },
+      tenant: verified.tenant,
+      cached: fromCache,
+    };
+  }
+
+  /** A cached verification holds while the token lives, its key is trusted and the audience is one accepted. */
+  private stillTrusted(
+    verified: { kid: string; expiresAt: number; claims: TokenClaims },
+    audiences: readonly string[],
+    now: number,
+  ) {
+    const state = this.options.keys.find(verified.kid)?.state;
+    return (
+      now < verified.expiresAt + this.skewMs &&
+      (state === 'active' || state === 'retiring' || state === 'next') &&
+      audiences.includes(verified.claims.aud)
+    );
+  }
+
+  private refusal(
+    verified: { claims: TokenClaims; tenant: string },
+    context: VerificationContext,
+    now: number,
+  ): Extract<Verification, { accepted: false }> | undefined {
+    const { claims, tenant } = verified;
+    const revocations = this.options.revocations;
+    if (revocations.isRevoked(tenant, 'token', claims.jti, now))
+      return refused('revoked-token', 'this token was revoked');
+    if (revocations.isRevoked(tenant, 'device', claims.did, now))
+      return refused('revoked-device', 'the device is revoked');
+    if (revocations.isRevoked(tenant, 'installation', claims.ipk, now)) {
+      return refused('revoked-installation', 'the installation is revoked');
+    }
+    if (revocations.isRevoked(tenant, 'registration', claims.reg, now)) {
+      return refused('revoked-registration', 'the app build is revoked');
+    }
+    if (claims.pay !== undefined) {
+      const bound =
+        context.boundValue === undefined
+          ? undefined
+          : createHash('sha256').update(context.boundValue).digest('base64url');
+      if (bound !== claims.pay) return refused('binding-mismatch', 'the bound header does not match the token (pay)');
+    }
+    return undefined;
+  }
+}
+
+function refused(reason: VerificationRefusalReason, detail: string): Extract<Verification, { accepted: false }> {
+  return { accepted: false, reason, detail };
+}
