@@ -1,7 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ServiceRuntimeModule } from '@tessera/service-runtime';
+import { EventCatalog } from '@tessera/contracts';
+import { DeadLetterPublisher, EventConsumer, MessagingMetrics } from '@tessera/messaging';
+import { KafkaRuntime, MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
+import { TokenVerifier } from '@tessera/verifier';
 import type { Logger } from 'pino';
 import type { VerifierConfig } from './verifier.config';
+import { TOKEN_VERIFIER } from './verify/tokens';
+import { VerificationMetrics } from './verify/verification-metrics';
+import { VerifyController } from './verify/verify.controller';
+import { VerifierView } from './view/verifier-view';
 
 /** The verifier: token verification from an in-memory view of keys and revocations rebuilt from Kafka. */
 @Module({})
@@ -11,6 +18,44 @@ export class VerifierModule {
       module: VerifierModule,
       // It only reads topics, so it provisions none: verifier nodes need no admin rights on the cluster.
       imports: [ServiceRuntimeModule.forRoot({ service: 'verifier', config, logger, topics: [] })],
+      controllers: [VerifyController],
+      providers: [
+        { provide: VerifierView, useFactory: () => new VerifierView(config.VERIFIER_NODE_ID) },
+        {
+          provide: TOKEN_VERIFIER,
+          inject: [VerifierView],
+          useFactory: (view: VerifierView) => new TokenVerifier({ keys: view.keys, revocations: view.revocations }),
+        },
+        {
+          provide: VerificationMetrics,
+          inject: [MetricsRegistry, VerifierView],
+          useFactory: (metrics: MetricsRegistry, view: VerifierView) => new VerificationMetrics(metrics.registry, view),
+        },
+        {
+          // Ready only once caught up with both topics (the lifecycle's readiness counts registered consumers).
+          provide: EventConsumer,
+          inject: [ServiceLifecycle, KafkaRuntime, EventCatalog, DeadLetterPublisher, MessagingMetrics, VerifierView],
+          useFactory: (
+            lifecycle: ServiceLifecycle,
+            kafka: KafkaRuntime,
+            catalog: EventCatalog,
+            deadLetters: DeadLetterPublisher,
+            metrics: MessagingMetrics,
+            view: VerifierView,
+          ) => {
+            const consumer = view.consumer({
+              kafka: kafka.kafka,
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              catalog,
+              deadLetters,
+              logger: logger.child({ component: 'verifier-view', node: view.nodeId }),
+              metrics,
+            });
+            lifecycle.register(consumer);
+            return consumer;
+          },
+        },
+      ],
     };
   }
 }

@@ -84,6 +84,21 @@ describe('the token verifier', () => {
     },
   );
 
+  it("checks the tenant's default audience when the API names none", async () => {
+    const { keys, revocations } = setup();
+    const verifier = new TokenVerifier({ keys, revocations });
+    const { token } = await issue();
+    await expect(verifier.verify(token, { now })).resolves.toMatchObject({ accepted: true });
+    const elsewhere = await signToken(
+      signer,
+      issueClaims(request(), { issuer, audience: 'api.globex.example', now: new Date(now), lifetimeSeconds: 300 }),
+    );
+    await expect(verifier.verify(elsewhere, { now })).resolves.toMatchObject({
+      accepted: false,
+      reason: 'wrong-audience',
+    });
+  });
+
   it("ignores another tenant's revocation of the same value", async () => {
     const { verify, revocations } = setup();
     const { token, claims } = await issue();

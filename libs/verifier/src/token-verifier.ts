@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
 import { TOKEN_TYPE } from '@tessera/contracts';
-import { DEFAULT_CLOCK_SKEW_SECONDS, inspectToken, type TokenClaims, type TokenHeader } from '@tessera/tokens';
+import {
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  defaultAudience,
+  inspectToken,
+  type TokenClaims,
+  type TokenHeader,
+} from '@tessera/tokens';
+import { decodeProtectedHeader } from 'jose';
 import type { RevocationIndex } from './revocation-index';
 import type { VerificationKeySet } from './verification-key-set';
 import type { VerificationRefusalReason } from './verification-reasons';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 export interface VerificationContext {
-  /** The audiences this API accepts. */
-  audience: string | readonly string[];
+  /** The audiences this API accepts; by default the default audience of the tenant whose key signed the token. */
+  audience?: string | readonly string[] | undefined;
   /** The request's value of the bound header (e.g. `Authorization`), for tokens that carry `pay`. */
   boundValue?: string | undefined;
   now?: number;
@@ -41,7 +48,7 @@ export class TokenVerifier {
 
   async verify(token: unknown, context: VerificationContext): Promise<Verification> {
     const now = context.now ?? Date.now();
-    const audiences = typeof context.audience === 'string' ? [context.audience] : context.audience;
+    const audiences = this.audiences(token, context.audience);
     let verified = typeof token === 'string' ? this.cache.get(token) : undefined;
     let fromCache = verified !== undefined;
     if (verified && !this.stillTrusted(verified, audiences, now)) {
@@ -83,6 +90,14 @@ export class TokenVerifier {
     };
   }
 
+  private audiences(token: unknown, audience: VerificationContext['audience']): readonly string[] {
+    if (typeof audience === 'string') return [audience];
+    if (audience !== undefined) return audience;
+    const kid = typeof token === 'string' ? headerKid(token) : undefined;
+    const tenant = kid === undefined ? undefined : this.options.keys.tenantOf(kid);
+    return tenant === undefined ? [] : [defaultAudience(tenant)];
+  }
+
   /** A cached verification holds while the token lives, its key is trusted and the audience is one accepted. */
   private stillTrusted(
     verified: { kid: string; expiresAt: number; claims: TokenClaims },
@@ -121,6 +136,16 @@ export class TokenVerifier {
           : createHash('sha256').update(context.boundValue).digest('base64url');
       if (bound !== claims.pay) return refused('binding-mismatch', 'the bound header does not match the token (pay)');
     }
+    return undefined;
+  }
+}
+
+/** The kid of a compact JWS's header, without verifying anything (only to find the tenant). */
+function headerKid(token: string): string | undefined {
+  try {
+    const kid = (decodeProtectedHeader(token) as { kid?: unknown }).kid;
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
     return undefined;
   }
 }

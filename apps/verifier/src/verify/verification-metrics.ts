@@ -1,0 +1,45 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { VerifierView } from '../view/verifier-view';
+
+/** Decisions by outcome and reason, their latency, cache hits, and the size of the view. */
+export class VerificationMetrics {
+  private readonly decisions: Counter<'outcome' | 'reason'>;
+  private readonly latency: Histogram<'cached'>;
+
+  constructor(registry: Registry, view: VerifierView) {
+    this.decisions = new Counter({
+      name: 'tessera_verifier_decisions_total',
+      help: 'Tokens accepted or refused, by reason (accepted: "ok"); cached: whether the verified-token cache answered',
+      labelNames: ['outcome', 'reason'],
+      registers: [registry],
+    });
+    this.latency = new Histogram({
+      name: 'tessera_verifier_decision_seconds',
+      help: 'Time to decide on one token, by whether the verified-token cache answered',
+      labelNames: ['cached'],
+      buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01],
+      registers: [registry],
+    });
+    new Gauge({
+      name: 'tessera_verifier_revocations',
+      help: 'Revocations this node holds (expired ones not yet purged included)',
+      registers: [registry],
+      collect() {
+        this.set(view.revocations.size);
+      },
+    });
+    new Gauge({
+      name: 'tessera_verifier_signing_keys',
+      help: 'Signing keys this node knows',
+      registers: [registry],
+      collect() {
+        this.set(view.keys.size);
+      },
+    });
+  }
+
+  decided(outcome: 'accepted' | 'refused', reason: string, cached: boolean, seconds: number): void {
+    this.decisions.inc({ outcome, reason });
+    this.latency.observe({ cached: String(cached) }, seconds);
+  }
+}

@@ -1,0 +1,82 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import {
+  type EventCatalog,
+  FailureKeyUpsertedV1,
+  RevocationUpsertedV1,
+  SigningKeyUpsertedV1,
+  Topics,
+} from '@tessera/contracts';
+import {
+  type DeadLetterPublisher,
+  EventConsumer,
+  InMemoryProcessedEvents,
+  type MessagingLogger,
+  type MessagingMetrics,
+} from '@tessera/messaging';
+import { RevocationIndex, VerificationKeySet } from '@tessera/verifier';
+import type { Kafka } from 'kafkajs';
+
+/**
+ * This node's view of keys and revocations, rebuilt from the beginning of the compacted keys and revocations topics
+ * on every start. Each node reads every event: its consumer group is its own (kafkajs has no manual assignment), so
+ * a revocation reaches every node by push.
+ */
+export class VerifierView {
+  readonly keys = new VerificationKeySet();
+  readonly revocations = new RevocationIndex();
+  readonly nodeId: string;
+
+  constructor(nodeId: string | undefined) {
+    this.nodeId =
+      nodeId ??
+      `${hostname()
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .slice(0, 60)}-${randomBytes(6).toString('hex')}`;
+  }
+
+  consumer(options: {
+    kafka: Kafka;
+    topicPrefix: string;
+    catalog: EventCatalog;
+    deadLetters: DeadLetterPublisher;
+    logger: MessagingLogger;
+    metrics: MessagingMetrics;
+  }): EventConsumer<undefined> {
+    return new EventConsumer<undefined>({
+      kafka: options.kafka,
+      groupId: `${options.topicPrefix}tessera-verifier-${this.nodeId}`,
+      topics: [Topics.keys, Topics.revocations],
+      topicPrefix: options.topicPrefix,
+      // A new group each start: the whole compacted history, then every event as it comes.
+      fromBeginning: true,
+      catalog: options.catalog,
+      processedEvents: new InMemoryProcessedEvents(),
+      deadLetters: options.deadLetters,
+      logger: options.logger,
+      metrics: options.metrics,
+      sessionTimeoutMs: 10_000,
+    })
+      .on(SigningKeyUpsertedV1, (event) => {
+        this.keys.applySigningKey(event.tenant, event.data);
+        return Promise.resolve();
+      })
+      .on(FailureKeyUpsertedV1, (event) => {
+        this.keys.applyFailureKey(event.data);
+        return Promise.resolve();
+      })
+      .on(RevocationUpsertedV1, (event) => {
+        this.revocations.upsert(event.tenant, event.data);
+        return Promise.resolve();
+      })
+      .onTombstone(Topics.keys, ({ key }) => {
+        this.keys.forget(key);
+        return Promise.resolve();
+      })
+      .onTombstone(Topics.revocations, ({ key }) => {
+        const revocationId = /\/revocation\/([0-9a-f-]{36})$/.exec(key)?.[1];
+        if (revocationId) this.revocations.lift(revocationId);
+        return Promise.resolve();
+      });
+  }
+}
