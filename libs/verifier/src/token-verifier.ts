@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
 import { TOKEN_TYPE } from '@tessera/contracts';
-import {
-  DEFAULT_CLOCK_SKEW_SECONDS,
-  defaultAudience,
-  inspectToken,
-  type TokenClaims,
-  type TokenHeader,
-} from '@tessera/tokens';
+import { DEFAULT_CLOCK_SKEW_SECONDS, defaultAudience, type TokenClaims, type TokenHeader } from '@tessera/tokens';
 import { decodeProtectedHeader } from 'jose';
 import type { RevocationIndex } from './revocation-index';
+import { SignatureChecker } from './signature-check';
 import type { VerificationKeySet } from './verification-key-set';
 import type { VerificationRefusalReason } from './verification-reasons';
 import { VerifiedTokenCache } from './verified-token-cache';
@@ -33,16 +28,18 @@ export interface TokenVerifierOptions {
 }
 
 /**
- * `verify(token, context)`: the token checked by the rules of RFC 8725 (libs/tokens), then what only a verifier knows —
+ * `verify(token, context)`: the token checked by the rules of RFC 8725 (SignatureChecker), then what only a verifier knows —
  * the key's state now, revoked devices, installations, registrations and tokens, and token binding. A repeated token
  * is answered from the cache of verified tokens, with every one of those checks made again.
  */
 export class TokenVerifier {
   private readonly cache: VerifiedTokenCache;
   private readonly skewMs: number;
+  private readonly signatures: SignatureChecker;
 
   constructor(private readonly options: TokenVerifierOptions) {
     this.cache = options.cache ?? new VerifiedTokenCache();
+    this.signatures = new SignatureChecker(options.keys);
     this.skewMs = (options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
   }
 
@@ -58,21 +55,14 @@ export class TokenVerifier {
       fromCache = false;
     }
     if (!verified) {
-      const inspection = await inspectToken(token, {
-        keys: this.options.keys,
-        audience: audiences,
-        now: new Date(now),
-        clockSkewSeconds: this.skewMs / 1000,
-      });
-      if (!inspection.valid) return { accepted: false, reason: inspection.reason, detail: inspection.detail };
-      const tenant = this.options.keys.tenantOf(inspection.header.kid);
-      if (tenant === undefined) return { accepted: false, reason: 'unknown-key', detail: 'the key was just forgotten' };
+      const checked = await this.signatures.check(token, audiences, now, this.skewMs);
+      if (!checked.valid) return { accepted: false, reason: checked.reason, detail: checked.detail };
       verified = {
-        claims: inspection.claims,
-        kid: inspection.header.kid,
-        alg: inspection.header.alg,
-        tenant,
-        expiresAt: inspection.claims.exp * 1000,
+        claims: checked.claims,
+        kid: checked.header.kid,
+        alg: checked.header.alg,
+        tenant: checked.tenant,
+        expiresAt: checked.claims.exp * 1000,
       };
       this.cache.set(token as string, verified);
     }
