@@ -81,11 +81,22 @@ export class TokenVerifier {
   }
 
   private audiences(token: unknown, audience: VerificationContext['audience']): readonly string[] {
-    if (typeof audience === 'string') return [audience];
+    if (typeof audience === 'string') return this.single(audience);
     if (audience !== undefined) return audience;
     const kid = typeof token === 'string' ? headerKid(token) : undefined;
     const tenant = kid === undefined ? undefined : this.options.keys.tenantOf(kid);
     return tenant === undefined ? [] : [defaultAudience(tenant)];
+  }
+
+  /** One-audience lists, kept, so the hot path allocates none per call. */
+  private readonly singles = new Map<string, readonly string[]>();
+  private single(audience: string): readonly string[] {
+    let list = this.singles.get(audience);
+    if (!list) {
+      list = [audience];
+      if (this.singles.size < 1000) this.singles.set(audience, list);
+    }
+    return list;
   }
 
   /** A cached verification holds while the token lives, its key is trusted and the audience is one accepted. */
