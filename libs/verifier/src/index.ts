@@ -3,3 +3,7 @@ export * from './token-verifier';
 export * from './verification-key-set';
 export * from './verification-reasons';
 export * from './verified-token-cache';
+export * from './adapters/express-middleware';
+export * from './adapters/nest-guard';
+export * from './adapters/protection';
+export * from './signature-check';
