@@ -1,49 +1,31 @@
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { EventData, SigningAlgorithm, SigningKeyUpsertedV1 } from '@tessera/contracts';
 import { Keyring, parseKek } from '@tessera/sealing';
-import { generateKeyMaterial, issueClaims, signToken } from '@tessera/tokens';
+import { generateKeyMaterial, signToken } from '@tessera/tokens';
 import { SignJWT } from 'jose';
 import { SignatureChecker } from './signature-check';
+import { genuineClaims, signingKeyEvent } from './testing/token-fixtures';
 import { VerificationKeySet } from './verification-key-set';
 
 const ISSUER = 'https://tessera.example.com/tenants/acme';
 const AUDIENCE = 'tessera:acme';
 const now = Date.now();
 const SKEW = 30_000;
-const claims = (at = now, lifetimeSeconds = 300) =>
-  issueClaims(
-    {
-      tenant: 'acme',
-      appId: randomUUID(),
-      verdict: 'pass',
-      registrationId: randomUUID(),
-      installationKeyThumbprint: randomBytes(32).toString('base64url'),
-      lifetimeSeconds,
-    },
-    { issuer: ISSUER, audience: AUDIENCE, now: new Date(at), lifetimeSeconds },
-  );
+const claims = (at = now, lifetimeSeconds = 300) => genuineClaims({ now: at, lifetimeSeconds });
 const keyring = new Keyring(parseKek(`test:${randomBytes(32).toString('base64')}`));
 const event = (
   kid: string,
   material: ReturnType<typeof generateKeyMaterial>,
   state: 'active' | 'revoked' | 'next' = 'active',
   issuer = ISSUER,
-): EventData<typeof SigningKeyUpsertedV1> => ({
-  kid,
-  alg: material.alg,
-  state,
-  issuer,
-  publicJwk: material.publicJwk,
-  ...(material.alg === 'HS256' && state !== 'revoked'
-    ? { sealedSecret: keyring.seal(material.privateBytes(), `acme/signing-key/${kid}`) }
-    : {}),
-  createdAt: new Date(now).toISOString(),
-  activatedAt: null,
-  deactivatedAt: null,
-  retiresAt: null,
-  revokedAt: null,
-  revocationReason: null,
-});
+): EventData<typeof SigningKeyUpsertedV1> =>
+  signingKeyEvent(kid, material, {
+    state,
+    issuer,
+    ...(material.alg === 'HS256' && state !== 'revoked'
+      ? { sealedSecret: keyring.seal(material.privateBytes(), `acme/signing-key/${kid}`) }
+      : {}),
+  });
 
 function setup(alg: SigningAlgorithm = 'ES256') {
   const keys = new VerificationKeySet(keyring);

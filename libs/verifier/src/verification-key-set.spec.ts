@@ -1,39 +1,11 @@
-import type { EventData, SigningKeyUpsertedV1 } from '@tessera/contracts';
 import { Keyring, parseKek } from '@tessera/sealing';
-import { generateKeyMaterial, inspectToken, issueClaims, signToken } from '@tessera/tokens';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyMaterial, inspectToken, signToken } from '@tessera/tokens';
+import { randomBytes } from 'node:crypto';
+import { genuineClaims, signingKeyEvent } from './testing/token-fixtures';
 import { VerificationKeySet } from './verification-key-set';
 
-const issuer = 'https://tessera.example.com/tenants/acme';
-const claims = () =>
-  issueClaims(
-    {
-      tenant: 'acme',
-      appId: randomUUID(),
-      verdict: 'pass',
-      registrationId: randomUUID(),
-      installationKeyThumbprint: randomBytes(32).toString('base64url'),
-      lifetimeSeconds: 300,
-    },
-    { issuer, audience: 'tessera:acme', now: new Date(), lifetimeSeconds: 300 },
-  );
-const event = (
-  kid: string,
-  material: ReturnType<typeof generateKeyMaterial>,
-  state = 'active' as const,
-): EventData<typeof SigningKeyUpsertedV1> => ({
-  kid,
-  alg: material.alg,
-  state,
-  issuer,
-  publicJwk: material.publicJwk,
-  createdAt: new Date().toISOString(),
-  activatedAt: new Date().toISOString(),
-  deactivatedAt: null,
-  retiresAt: null,
-  revokedAt: null,
-  revocationReason: null,
-});
+const claims = () => genuineClaims();
+const event = (kid: string, material: ReturnType<typeof generateKeyMaterial>) => signingKeyEvent(kid, material);
 const inspect = (keys: VerificationKeySet, token: string) => inspectToken(token, { keys, audience: 'tessera:acme' });
 
 describe('the verification key set', () => {

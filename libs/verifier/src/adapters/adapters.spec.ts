@@ -1,48 +1,21 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { EventData, SigningKeyUpsertedV1 } from '@tessera/contracts';
-import { generateKeyMaterial, issueClaims, signToken } from '@tessera/tokens';
+import { generateKeyMaterial, signToken } from '@tessera/tokens';
 import type { ExecutionContext } from '@nestjs/common';
 import { RevocationIndex } from '../revocation-index';
+import { genuineClaims, signingKeyEvent } from '../testing/token-fixtures';
 import { TokenVerifier, type Verification } from '../token-verifier';
 import { VerificationKeySet } from '../verification-key-set';
 import { tesseraMiddleware, type TesseraRequest } from './express-middleware';
 import { TesseraGuard, TesseraUnauthorized } from './nest-guard';
 import type { ProtectionMode } from './protection';
 
-const issuer = 'https://tessera.example.com/tenants/acme';
 const material = generateKeyMaterial('ES256');
-const keyEvent: EventData<typeof SigningKeyUpsertedV1> = {
-  kid: 'adapter-key-01',
-  alg: 'ES256',
-  state: 'active',
-  issuer,
-  publicJwk: material.publicJwk,
-  createdAt: new Date().toISOString(),
-  activatedAt: new Date().toISOString(),
-  deactivatedAt: null,
-  retiresAt: null,
-  revokedAt: null,
-  revocationReason: null,
-};
+const keyEvent = signingKeyEvent('adapter-key-01', material);
 const keys = new VerificationKeySet();
 keys.applySigningKey('acme', keyEvent);
 const verifier = new TokenVerifier({ keys, revocations: new RevocationIndex() });
 const genuine = () =>
-  signToken(
-    { kid: 'adapter-key-01', alg: 'ES256', privateKey: material.privateKey },
-    issueClaims(
-      {
-        tenant: 'acme',
-        appId: randomUUID(),
-        verdict: 'pass',
-        registrationId: randomUUID(),
-        installationKeyThumbprint: randomBytes(32).toString('base64url'),
-        lifetimeSeconds: 300,
-      },
-      { issuer, audience: 'tessera:acme', now: new Date(), lifetimeSeconds: 300 },
-    ),
-  );
+  signToken({ kid: 'adapter-key-01', alg: 'ES256', privateKey: material.privateKey }, genuineClaims());
 
 /** A real HTTP server on loopback with the middleware in front of a handler that says what it saw. */
 async function serve(mode: ProtectionMode, decisions: Verification[]): Promise<{ url: string; server: Server }> {
