@@ -1,6 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import { SIGNING_ALGORITHMS, TOKEN_TYPE } from '@tessera/contracts';
-import { MAX_TOKEN_LENGTH, type TokenClaims, type TokenHeader, type TokenRefusalReason } from '@tessera/tokens';
+import {
+  defaultAudience,
+  MAX_TOKEN_LENGTH,
+  type TokenClaims,
+  type TokenHeader,
+  type TokenRefusalReason,
+} from '@tessera/tokens';
 import { createVerifier, type DecodedJwt, TokenError } from 'fast-jwt';
 import { compactVerify } from 'jose';
 import type { VerificationKeySet } from './verification-key-set';
@@ -27,7 +33,13 @@ export class SignatureChecker {
 
   constructor(private readonly keys: VerificationKeySet) {}
 
-  async check(token: unknown, audiences: readonly string[], now: number, skewMs: number): Promise<SignatureCheck> {
+  /** `audiences` undefined: the default audience of the tenant whose key the token names. */
+  async check(
+    token: unknown,
+    audiences: readonly string[] | undefined,
+    now: number,
+    skewMs: number,
+  ): Promise<SignatureCheck> {
     if (typeof token !== 'string' || token.length === 0) return refused('missing', 'no token was given');
     if (token.length > MAX_TOKEN_LENGTH)
       return refused('malformed', `a token is at most ${MAX_TOKEN_LENGTH} characters`);
@@ -60,7 +72,7 @@ export class SignatureChecker {
     if (typeof claims.iat !== 'number' || claims.iat * 1000 > now + skewMs) {
       return refused('not-yet-valid', 'issued in the future (iat), beyond the clock skew');
     }
-    if (!audiences.includes(claims.aud))
+    if (!acceptsAudience(claims.aud, audiences, tenant))
       return refused('wrong-audience', 'the audience (aud) is not one accepted here');
     if (key.state === 'revoked') return refused('revoked-key', `key ${key.kid} was revoked`);
     if (key.state !== 'active' && key.state !== 'retiring' && key.state !== 'next') {
@@ -100,6 +112,11 @@ export class SignatureChecker {
     }
     return false;
   }
+}
+
+/** Whether `aud` is one accepted: one of `audiences`, or without them the tenant's default audience. */
+export function acceptsAudience(aud: string, audiences: readonly string[] | undefined, tenant: string): boolean {
+  return audiences ? audiences.includes(aud) : aud === defaultAudience(tenant);
 }
 
 function decodeHeader(token: string): Record<string, unknown> | undefined {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { TOKEN_TYPE } from '@tessera/contracts';
-import { DEFAULT_CLOCK_SKEW_SECONDS, defaultAudience, type TokenClaims, type TokenHeader } from '@tessera/tokens';
-import { decodeProtectedHeader } from 'jose';
+import { DEFAULT_CLOCK_SKEW_SECONDS, type TokenClaims, type TokenHeader } from '@tessera/tokens';
 import type { RevocationIndex } from './revocation-index';
-import { SignatureChecker } from './signature-check';
+import { acceptsAudience, SignatureChecker } from './signature-check';
 import type { VerificationKeySet } from './verification-key-set';
 import type { VerificationRefusalReason } from './verification-reasons';
 import { VerifiedTokenCache } from './verified-token-cache';
@@ -45,7 +44,8 @@ export class TokenVerifier {
 
   async verify(token: unknown, context: VerificationContext): Promise<Verification> {
     const now = context.now ?? Date.now();
-    const audiences = this.audiences(token, context.audience);
+    // undefined: the default audience of the tenant whose key signed the token (known once the kid is looked up).
+    const audiences = typeof context.audience === 'string' ? [context.audience] : context.audience;
     let verified = typeof token === 'string' ? this.cache.get(token) : undefined;
     let fromCache = verified !== undefined;
     if (verified && !this.stillTrusted(verified, audiences, now)) {
@@ -80,36 +80,17 @@ export class TokenVerifier {
     };
   }
 
-  private audiences(token: unknown, audience: VerificationContext['audience']): readonly string[] {
-    if (typeof audience === 'string') return this.single(audience);
-    if (audience !== undefined) return audience;
-    const kid = typeof token === 'string' ? headerKid(token) : undefined;
-    const tenant = kid === undefined ? undefined : this.options.keys.tenantOf(kid);
-    return tenant === undefined ? [] : [defaultAudience(tenant)];
-  }
-
-  /** One-audience lists, kept, so the hot path allocates none per call. */
-  private readonly singles = new Map<string, readonly string[]>();
-  private single(audience: string): readonly string[] {
-    let list = this.singles.get(audience);
-    if (!list) {
-      list = [audience];
-      if (this.singles.size < 1000) this.singles.set(audience, list);
-    }
-    return list;
-  }
-
   /** A cached verification holds while the token lives, its key is trusted and the audience is one accepted. */
   private stillTrusted(
-    verified: { kid: string; expiresAt: number; claims: TokenClaims },
-    audiences: readonly string[],
+    verified: { kid: string; tenant: string; expiresAt: number; claims: TokenClaims },
+    audiences: readonly string[] | undefined,
     now: number,
   ) {
     const state = this.options.keys.find(verified.kid)?.state;
     return (
       now < verified.expiresAt + this.skewMs &&
       (state === 'active' || state === 'retiring' || state === 'next') &&
-      audiences.includes(verified.claims.aud)
+      acceptsAudience(verified.claims.aud, audiences, verified.tenant)
     );
   }
 
@@ -137,16 +118,6 @@ export class TokenVerifier {
           : createHash('sha256').update(context.boundValue).digest('base64url');
       if (bound !== claims.pay) return refused('binding-mismatch', 'the bound header does not match the token (pay)');
     }
-    return undefined;
-  }
-}
-
-/** The kid of a compact JWS's header, without verifying anything (only to find the tenant). */
-function headerKid(token: string): string | undefined {
-  try {
-    const kid = (decodeProtectedHeader(token) as { kid?: unknown }).kid;
-    return typeof kid === 'string' ? kid : undefined;
-  } catch {
     return undefined;
   }
 }

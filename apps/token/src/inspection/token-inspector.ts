@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@tessera/contracts';
 import { SERVICE_CONFIG } from '@tessera/service-runtime';
 import {
+  defaultAudience,
   inspectToken,
   publicKeyFromJwk,
   tenantIssuer,
@@ -11,6 +12,7 @@ import {
 } from '@tessera/tokens';
 import { FailureKeyRing } from '../keys/failure-key-ring';
 import { SignerCache } from '../keys/signer-cache';
+import type { SigningKeyRecord } from '../keys/signing-key.record';
 import { SigningKeyRepository } from '../keys/signing-key.repository';
 import { TokenStore } from '../persistence/token-store';
 import type { TokenConfig } from '../token.config';
@@ -39,25 +41,22 @@ export class TokenInspector {
     const issuer = tenantIssuer(this.config.TOKEN_ISSUER, tenantId);
     const byKid = new Map<string, VerificationKey>();
     for (const key of keys) {
-      const verifying = this.verificationKey(key.alg, key);
+      const verifying = this.verificationKey(key);
       if (verifying) byKid.set(key.kid, { kid: key.kid, alg: key.alg, state: key.state, issuer, key: verifying });
     }
     const failures = new Map<SigningAlgorithm, KeyObject[]>();
     for (const alg of SIGNING_ALGORITHMS) failures.set(alg, await this.failureKeys.verificationKeys(alg));
     return inspectToken(token, {
       keys: { find: (kid) => byKid.get(kid), failureKeys: (alg) => failures.get(alg) ?? [] },
-      audience: audience ?? settings?.audience ?? `tessera:${tenantId}`,
+      audience: audience ?? settings?.audience ?? defaultAudience(tenantId),
       issuer,
       clockSkewSeconds: this.config.TOKEN_CLOCK_SKEW_SECONDS,
     });
   }
 
   /** A key's verification key: its public JWK, or the HS256 secret while it is not erased. */
-  private verificationKey(
-    alg: SigningAlgorithm,
-    key: Parameters<SignerCache['open']>[0] & { publicJwk: Parameters<typeof publicKeyFromJwk>[1] | null },
-  ): KeyObject | undefined {
-    if (alg !== 'HS256' && key.publicJwk) return publicKeyFromJwk(alg, key.publicJwk);
+  private verificationKey(key: SigningKeyRecord): KeyObject | undefined {
+    if (key.alg !== 'HS256' && key.publicJwk) return publicKeyFromJwk(key.alg, key.publicJwk);
     return this.signers.open(key)?.publicKey;
   }
 }

@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { signingKeyEventKey, signingKeySecretAad, SigningKeyUpsertedV1, Topics } from '@tessera/contracts';
 import { Keyring } from '@tessera/sealing';
 import { SERVICE_CONFIG } from '@tessera/service-runtime';
-import { applyKeyChanges, generateKeyMaterial, type KeyChange, newKeyId, tenantIssuer } from '@tessera/tokens';
+import {
+  applyKeyChanges,
+  defaultAudience,
+  generateKeyMaterial,
+  type KeyChange,
+  newKeyId,
+  tenantIssuer,
+} from '@tessera/tokens';
 import type { EntityManager } from 'typeorm';
 import { TokenStore } from '../persistence/token-store';
 import type { TokenConfig } from '../token.config';
@@ -27,7 +34,12 @@ export class SigningKeyRepository {
     await tx.query(
       `INSERT INTO ${this.store.table('signing_settings')} (tenant_id, algorithm, rotation_period_seconds, audience)
        VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id) DO NOTHING`,
-      [tenantId, this.config.TOKEN_DEFAULT_ALGORITHM, this.config.TOKEN_ROTATION_PERIOD_SECONDS, `tessera:${tenantId}`],
+      [
+        tenantId,
+        this.config.TOKEN_DEFAULT_ALGORITHM,
+        this.config.TOKEN_ROTATION_PERIOD_SECONDS,
+        defaultAudience(tenantId),
+      ],
     );
     const rows = await tx.query<SigningSettings[]>(
       `SELECT ${SETTINGS_COLUMNS} FROM ${this.store.table('signing_settings')} WHERE tenant_id = $1 FOR UPDATE`,
