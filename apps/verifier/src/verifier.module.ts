@@ -2,13 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { EventCatalog } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, MessagingMetrics } from '@tessera/messaging';
 import { KafkaRuntime, MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
-import { TokenVerifier } from '@tessera/verifier';
+import { TokenVerifier, VerifierView } from '@tessera/verifier';
 import type { Logger } from 'pino';
 import type { VerifierConfig } from './verifier.config';
 import { TOKEN_VERIFIER } from './verify/tokens';
 import { VerificationMetrics } from './verify/verification-metrics';
 import { VerifyController } from './verify/verify.controller';
-import { VerifierView } from './view/verifier-view';
 
 /** The verifier: token verification from an in-memory view of keys and revocations rebuilt from Kafka. */
 @Module({})
@@ -20,7 +19,7 @@ export class VerifierModule {
       imports: [ServiceRuntimeModule.forRoot({ service: 'verifier', config, logger, topics: [] })],
       controllers: [VerifyController],
       providers: [
-        { provide: VerifierView, useFactory: () => new VerifierView(config.VERIFIER_NODE_ID) },
+        { provide: VerifierView, useFactory: () => new VerifierView({ nodeId: config.VERIFIER_NODE_ID }) },
         {
           provide: TOKEN_VERIFIER,
           inject: [VerifierView],

@@ -7,3 +7,4 @@ export * from './adapters/express-middleware';
 export * from './adapters/nest-guard';
 export * from './adapters/protection';
 export * from './signature-check';
+export * from './view/verifier-view';

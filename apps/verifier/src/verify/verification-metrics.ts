@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { VerifierView } from '../view/verifier-view';
+import type { VerifierView } from '@tessera/verifier';
 
 /** Decisions by outcome and reason, their latency, cache hits, and the size of the view. */
 export class VerificationMetrics {

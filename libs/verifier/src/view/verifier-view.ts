@@ -14,7 +14,9 @@ import {
   type MessagingLogger,
   type MessagingMetrics,
 } from '@tessera/messaging';
-import { RevocationIndex, VerificationKeySet } from '@tessera/verifier';
+import { RevocationIndex } from '../revocation-index';
+import { VerificationKeySet } from '../verification-key-set';
+import type { Keyring } from '@tessera/sealing';
 import type { Kafka } from 'kafkajs';
 
 /**
@@ -23,13 +25,15 @@ import type { Kafka } from 'kafkajs';
  * a revocation reaches every node by push.
  */
 export class VerifierView {
-  readonly keys = new VerificationKeySet();
+  readonly keys: VerificationKeySet;
   readonly revocations = new RevocationIndex();
   readonly nodeId: string;
 
-  constructor(nodeId: string | undefined) {
+  /** `keyring`: the deployment's KEK, which opens HS256 secrets; without it HS256 keys stay unknown here. */
+  constructor(options: { nodeId?: string | undefined; keyring?: Keyring | undefined } = {}) {
+    this.keys = new VerificationKeySet(options.keyring);
     this.nodeId =
-      nodeId ??
+      options.nodeId ??
       `${hostname()
         .replace(/[^A-Za-z0-9._-]/g, '-')
         .slice(0, 60)}-${randomBytes(6).toString('hex')}`;
