@@ -43,8 +43,8 @@ describe('outbox and consumers across a Kafka outage (a broker of its own, stopp
     >(`SELECT key, n, event_id FROM "${schema}".applied ORDER BY seq`);
 
   beforeAll(async () => {
-    broker.destroy();
-    broker.start();
+    await broker.destroy();
+    await broker.start();
     dataSource = await createTestSchema(env.databaseUrl, schema);
     await dataSource.query(`CREATE TABLE "${schema}".counter (key text PRIMARY KEY, n integer NOT NULL)`);
     await dataSource.query(
@@ -82,7 +82,7 @@ describe('outbox and consumers across a Kafka outage (a broker of its own, stopp
     await relay.close();
     await producer.disconnect();
     await runtime.stop();
-    broker.destroy();
+    await broker.destroy();
     await dropTestSchema(dataSource, schema);
   }, 60_000);
 
@@ -110,7 +110,7 @@ describe('outbox and consumers across a Kafka outage (a broker of its own, stopp
     await eventually(async () => (await appliedRows()).length === 1, 'the warm-up event to be applied', 30_000);
     expect((await runtime.ping()).up).toBe(true);
 
-    broker.stop();
+    await broker.stop();
     expect((await runtime.ping(1000)).up).toBe(false);
 
     const keys = [randomUUID(), randomUUID(), randomUUID()];
@@ -119,7 +119,7 @@ describe('outbox and consumers across a Kafka outage (a broker of its own, stopp
     await eventually(() => relay.relay.state === 'failing', 'the relay to notice Kafka is away', 30_000);
     expect(await relay.relay.pendingCount()).toBe(30);
 
-    broker.start();
+    await broker.start();
     await eventually(async () => (await appliedRows()).length === 31, 'all 31 events to be applied', 90_000);
     expect((await runtime.ping()).up).toBe(true);
     await eventually(() => relay.relay.state === 'running', 'the relay to report it is publishing again', 10_000);

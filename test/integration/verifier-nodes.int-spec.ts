@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { eventually } from '../support/eventually';
 import { RegistrationApp } from '../support/registration-app';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
+import { TEST_KEK } from '../support/test-kek';
 import { TokenApp } from '../support/token-app';
 import { VerifierApp } from '../support/verifier-app';
 
@@ -120,5 +121,45 @@ describe('three verifier nodes fed by Kafka (real broker and database)', () => {
       headers: { 'tessera-token': `${tokenValue.slice(0, -4)}AAAA` },
     });
     expect(forged.status).toBe(401);
+  });
+
+  it('verifies HS256 tokens on a node holding the KEK, and refuses them as unknown-key on one without it', async () => {
+    const globexAdmin = (await registration.bootstrap('globex')).key;
+    await eventually(async () => (await token.keys.list('globex')).length === 2, 'the globex keys');
+    const tokenAdmin = (method: string, path: string, body: unknown) =>
+      fetch(`${token.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${globexAdmin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await tokenAdmin('PUT', '/v1/signing-settings', { algorithm: 'HS256' })).status).toBe(200);
+    expect((await tokenAdmin('POST', '/v1/signing-keys/rotate', { force: true })).status).toBeLessThan(300);
+    const withKek = await VerifierApp.start(env, prefix, {
+      VERIFIER_NODE_ID: `node-kek-${suffix}`,
+      TESSERA_KEK: TEST_KEK,
+    });
+    try {
+      const hs256 = (
+        await token.issuance.issue({
+          tenant: 'globex',
+          appId: randomUUID(),
+          verdict: 'pass',
+          registrationId: randomUUID(),
+          installationKeyThumbprint: randomBytes(32).toString('base64url'),
+          deviceId: `device-${randomUUID()}`,
+          lifetimeSeconds: 300,
+        })
+      ).token;
+      expect(JSON.parse(Buffer.from(hs256.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: 'HS256' });
+      await eventually(
+        async () => (await withKek.verify(hs256)).decision === 'accept',
+        'the node with the KEK to accept the HS256 token',
+        10_000,
+      );
+      expect(await withKek.verify(hs256)).toMatchObject({ claims: { iss: 'https://tessera.test/tenants/globex' } });
+      expect(await nodes[0]!.verify(hs256)).toMatchObject({ decision: 'refuse', reason: 'unknown-key' });
+    } finally {
+      await withKek.stop();
+    }
   });
 });

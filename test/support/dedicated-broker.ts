@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from './test-environment';
 
@@ -21,25 +21,31 @@ export class DedicatedBroker {
     };
   }
 
-  start(): void {
-    this.run(['up', '--kafka-only']);
+  start(): Promise<void> {
+    return this.run(['up', '--kafka-only']);
   }
 
-  stop(): void {
-    this.run(['down', '--kafka-only']);
+  stop(): Promise<void> {
+    return this.run(['down', '--kafka-only']);
   }
 
   /** Stops the broker and deletes its data. */
-  destroy(): void {
-    this.run(['down', '--wipe', '--kafka-only']);
+  destroy(): Promise<void> {
+    return this.run(['down', '--wipe', '--kafka-only']);
   }
 
-  private run(args: string[]): void {
-    const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'infra.mjs'), ...args], {
-      env: this.env,
-      encoding: 'utf8',
-      timeout: 120_000,
+  /** Asynchronous: services running in the test's own process must go on answering meanwhile. */
+  private run(args: string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [path.join(repoRoot, 'scripts', 'infra.mjs'), ...args],
+        { env: this.env, encoding: 'utf8', timeout: 120_000 },
+        (error, stdout, stderr) => {
+          if (error) reject(new Error(`infra ${args.join(' ')} failed (${error.message}):\n${stdout}\n${stderr}`));
+          else resolve();
+        },
+      );
     });
-    if (result.status !== 0) throw new Error(`infra ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   }
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { EventCatalog } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, MessagingMetrics } from '@tessera/messaging';
 import { KafkaRuntime, MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
+import { Keyring } from '@tessera/sealing';
 import { TokenVerifier, VerifierView } from '@tessera/verifier';
 import type { Logger } from 'pino';
 import type { VerifierConfig } from './verifier.config';
@@ -16,14 +17,28 @@ export class VerifierModule {
     return {
       module: VerifierModule,
       // It only reads topics, so it provisions none: verifier nodes need no admin rights on the cluster.
-      imports: [ServiceRuntimeModule.forRoot({ service: 'verifier', config, logger, topics: [] })],
+      imports: [
+        ServiceRuntimeModule.forRoot({ service: 'verifier', config, logger, topics: [], kafkaGatesReadiness: false }),
+      ],
       controllers: [VerifyController],
       providers: [
-        { provide: VerifierView, useFactory: () => new VerifierView({ nodeId: config.VERIFIER_NODE_ID }) },
+        {
+          provide: VerifierView,
+          useFactory: () =>
+            new VerifierView({
+              nodeId: config.VERIFIER_NODE_ID,
+              keyring: config.TESSERA_KEK ? new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) : undefined,
+              staleness: {
+                maxStalenessMs: config.VERIFIER_MAX_STALENESS_SECONDS * 1000,
+                whenStale: config.VERIFIER_WHEN_STALE,
+              },
+            }),
+        },
         {
           provide: TOKEN_VERIFIER,
           inject: [VerifierView],
-          useFactory: (view: VerifierView) => new TokenVerifier({ keys: view.keys, revocations: view.revocations }),
+          useFactory: (view: VerifierView) =>
+            new TokenVerifier({ keys: view.keys, revocations: view.revocations, freshness: view.freshness }),
         },
         {
           provide: VerificationMetrics,
@@ -50,7 +65,23 @@ export class VerifierModule {
               logger: logger.child({ component: 'verifier-view', node: view.nodeId }),
               metrics,
             });
-            lifecycle.register(consumer);
+            // Ready once caught up; after that a broker away leaves the view as it was, and the staleness
+            // policy (the probe below) decides whether the node still serves.
+            lifecycle.register({
+              name: consumer.name,
+              start: () => consumer.start(),
+              stop: () => consumer.stop(),
+              needsRestart: () => consumer.needsRestart(),
+              isHealthy: () => consumer.isCaughtUp,
+            });
+            lifecycle.register(
+              view.freshnessProbe(consumer, {
+                kafka: kafka.kafka,
+                topicPrefix: config.KAFKA_TOPIC_PREFIX,
+                logger: logger.child({ component: 'view-freshness', node: view.nodeId }),
+                intervalMs: config.VERIFIER_FRESHNESS_PROBE_MS,
+              }),
+            );
             return consumer;
           },
         },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { kekShape } from './kek-config';
+import { kekShape, optionalKekShape } from './kek-config';
 import { loadConfig } from './load-config';
 import { SECRET_VARIABLES, serviceShape } from './service-config';
 
@@ -76,5 +76,27 @@ describe('kekShape: TESSERA_KEK and TESSERA_KEK_PREVIOUS', () => {
   it('counts both among the secret variables', () => {
     expect(SECRET_VARIABLES.has('TESSERA_KEK')).toBe(true);
     expect(SECRET_VARIABLES.has('TESSERA_KEK_PREVIOUS')).toBe(true);
+  });
+});
+
+describe('optionalKekShape: a KEK a service can do without', () => {
+  const optional = z.object({ ...serviceShape(3009), ...optionalKekShape() });
+
+  it('is absent when unset, and parsed like the required one when set', () => {
+    expect(loadConfig('tessera-test', optional, {}).TESSERA_KEK).toBeUndefined();
+    expect(loadConfig('tessera-test', optional, { TESSERA_KEK: `kek-1:${key()}` }).TESSERA_KEK?.id).toBe('kek-1');
+  });
+
+  it('refuses a malformed value without echoing it', () => {
+    const value = randomBytes(32).toString('base64');
+    let refusal: unknown;
+    try {
+      loadConfig('tessera-test', optional, { TESSERA_KEK: value });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as ConfigError).problems[0]?.expected).toMatch(/<kek id>:<base64 of 32 bytes>/);
+    expect(inspect(refusal)).not.toContain(value);
   });
 });

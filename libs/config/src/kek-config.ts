@@ -29,6 +29,18 @@ export const kekShape = () => ({
   TESSERA_KEK_PREVIOUS: z.string().default('').transform(parsed(parseKekList)),
 });
 
+/**
+ * The same keys for a service that only opens secrets and can do without them (a verifier: HS256 keys are unknown
+ * to it without the KEK, every other key works).
+ */
+export const optionalKekShape = () => ({
+  TESSERA_KEK: z
+    .string()
+    .optional()
+    .transform((text, ctx) => (text === undefined ? undefined : parsed(parseKek)(text, ctx))),
+  TESSERA_KEK_PREVIOUS: z.string().default('').transform(parsed(parseKekList)),
+});
+
 /** KEK ids must differ: a sealed value names the one key that opens it. */
 export function refineKekConfig(value: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const current = value.TESSERA_KEK;

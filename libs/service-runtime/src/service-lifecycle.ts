@@ -29,6 +29,8 @@ const STEP_DEADLINE_MS = 2500;
 export class ServiceLifecycle {
   private readonly workers: BackgroundWorker[] = [];
   private readonly started = new Set<BackgroundWorker>();
+  /** Started at least once: a worker being restarted is as healthy as it says (a consumer says no while down). */
+  private readonly everStarted = new Set<BackgroundWorker>();
   private shuttingDown = false;
   private watchdog: NodeJS.Timeout | undefined;
 
@@ -47,7 +49,7 @@ export class ServiceLifecycle {
 
   /** Names of registered workers that are not started yet or not healthy. */
   unhealthyWorkers(): string[] {
-    return this.workers.filter((w) => !this.started.has(w) || !w.isHealthy()).map((w) => w.name);
+    return this.workers.filter((w) => !this.everStarted.has(w) || !w.isHealthy()).map((w) => w.name);
   }
 
   start(): void {
@@ -126,6 +128,7 @@ export class ServiceLifecycle {
       try {
         await worker.start();
         this.started.add(worker);
+        this.everStarted.add(worker);
         return;
       } catch (error) {
         this.logger.warn(

@@ -26,6 +26,11 @@ export interface ServiceRuntimeOptions {
   topics?: readonly TopicDefinition[];
   /** Present for services that keep state in Postgres. */
   database?: SchemaContents;
+  /**
+   * Whether a broker that does not answer makes the service not ready (the default). A verifier goes on deciding
+   * from its view without Kafka; its staleness policy, one of its workers, decides when that stops.
+   */
+  kafkaGatesReadiness?: boolean;
 }
 
 export const KAFKA_PROBE = Symbol('KAFKA_PROBE');
@@ -175,7 +180,7 @@ export class ServiceRuntimeModule {
       if (options.database) throw new Error(`${service} declares database contents but its config has no DATABASE_URL`);
       providers.push({
         provide: READINESS_PROBES,
-        inject: [KAFKA_PROBE, WORKERS_PROBE],
+        inject: options.kafkaGatesReadiness === false ? [WORKERS_PROBE] : [KAFKA_PROBE, WORKERS_PROBE],
         useFactory: (...probes: ReadinessProbe[]) => probes,
       });
       providers.push({

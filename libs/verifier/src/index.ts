@@ -8,3 +8,5 @@ export * from './adapters/nest-guard';
 export * from './adapters/protection';
 export * from './signature-check';
 export * from './view/verifier-view';
+export * from './view/freshness-probe';
+export * from './view/view-freshness';

@@ -4,6 +4,7 @@ import { generateKeyMaterial, issueClaims, signToken, type TokenIssuanceRequest 
 import { RevocationIndex } from './revocation-index';
 import { TokenVerifier } from './token-verifier';
 import { VerificationKeySet } from './verification-key-set';
+import { ViewFreshness } from './view/view-freshness';
 
 const issuer = 'https://tessera.example.com/tenants/acme';
 const audience = 'tessera:acme';
@@ -153,5 +154,35 @@ describe('the token verifier', () => {
       issueClaims(request(), { issuer, audience, now: new Date(now), lifetimeSeconds: 300 }),
     );
     await expect(verify(stranger)).resolves.toMatchObject({ accepted: false, reason: 'unknown-key' });
+  });
+
+  it('refuses every token with stale-view while a fail-closed view is too old, and decides again once current', async () => {
+    const { keys, revocations } = setup();
+    const freshness = new ViewFreshness<number>({ maxStalenessMs: 5000, whenStale: 'fail-closed' });
+    const verifier = new TokenVerifier({ keys, revocations, freshness });
+    const { token } = await issue();
+    await expect(verifier.verify(token, { audience, now })).resolves.toMatchObject({
+      accepted: false,
+      reason: 'stale-view',
+      detail: expect.stringContaining('not built yet') as unknown,
+    });
+    freshness.observe(now, 0, () => 0);
+    await expect(verifier.verify(token, { audience, now: now + 5000 })).resolves.toMatchObject({ accepted: true });
+    // Cached or not, a stale view vouches for nothing.
+    await expect(verifier.verify(token, { audience, now: now + 12_000 })).resolves.toMatchObject({
+      accepted: false,
+      reason: 'stale-view',
+      detail: expect.stringContaining('12 s old (limit 5 s') as unknown,
+    });
+    freshness.observe(now + 13_000, 0, () => 0);
+    await expect(verifier.verify(token, { audience, now: now + 13_000 })).resolves.toMatchObject({ accepted: true });
+  });
+
+  it('keeps deciding from a stale view when the policy is keep-serving', async () => {
+    const { keys, revocations } = setup();
+    const freshness = new ViewFreshness<number>({ maxStalenessMs: 5000, whenStale: 'keep-serving' });
+    const verifier = new TokenVerifier({ keys, revocations, freshness });
+    const { token } = await issue();
+    await expect(verifier.verify(token, { audience, now })).resolves.toMatchObject({ accepted: true });
   });
 });

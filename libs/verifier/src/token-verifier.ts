@@ -4,6 +4,7 @@ import { DEFAULT_CLOCK_SKEW_SECONDS, type TokenClaims, type TokenHeader } from '
 import type { RevocationIndex } from './revocation-index';
 import { acceptsAudience, SignatureChecker } from './signature-check';
 import type { VerificationKeySet } from './verification-key-set';
+import type { ViewFreshness } from './view/view-freshness';
 import type { VerificationRefusalReason } from './verification-reasons';
 import { VerifiedTokenCache } from './verified-token-cache';
 
@@ -24,6 +25,8 @@ export interface TokenVerifierOptions {
   revocations: RevocationIndex;
   cache?: VerifiedTokenCache;
   clockSkewSeconds?: number;
+  /** How current the keys and revocations are; with a fail-closed policy, a stale view refuses every token. */
+  freshness?: Pick<ViewFreshness, 'refusesTokens' | 'stalenessMs' | 'policy'>;
 }
 
 /**
@@ -44,6 +47,7 @@ export class TokenVerifier {
 
   async verify(token: unknown, context: VerificationContext): Promise<Verification> {
     const now = context.now ?? Date.now();
+    if (this.options.freshness?.refusesTokens(now)) return this.staleView(now);
     // undefined: the default audience of the tenant whose key signed the token (known once the kid is looked up).
     const audiences = typeof context.audience === 'string' ? [context.audience] : context.audience;
     let verified = typeof token === 'string' ? this.cache.get(token) : undefined;
@@ -78,6 +82,16 @@ export class TokenVerifier {
       tenant: verified.tenant,
       cached: fromCache,
     };
+  }
+
+  private staleView(now: number): Extract<Verification, { accepted: false }> {
+    const freshness = this.options.freshness as NonNullable<TokenVerifierOptions['freshness']>;
+    const age = freshness.stalenessMs(now);
+    return refused(
+      'stale-view',
+      `the view of keys and revocations is ${Number.isFinite(age) ? `${Math.round(age / 1000)} s old` : 'not built yet'} ` +
+        `(limit ${Math.round(freshness.policy.maxStalenessMs / 1000)} s, fail-closed)`,
+    );
   }
 
   /** A cached verification holds while the token lives, its key is trusted and the audience is one accepted. */

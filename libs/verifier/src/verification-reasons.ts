@@ -8,5 +8,7 @@ export const VERIFICATION_REFUSAL_REASONS = [
   'revoked-installation',
   'revoked-registration',
   'revoked-token',
+  // Not the token's fault: this verifier's view is too old to vouch for it (fail-closed).
+  'stale-view',
 ] as const;
 export type VerificationRefusalReason = (typeof VERIFICATION_REFUSAL_REASONS)[number];

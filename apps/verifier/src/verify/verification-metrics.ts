@@ -3,14 +3,14 @@ import type { VerifierView } from '@tessera/verifier';
 
 /** Decisions by outcome and reason, their latency, cache hits, and the size of the view. */
 export class VerificationMetrics {
-  private readonly decisions: Counter<'outcome' | 'reason'>;
+  private readonly decisions: Counter<'outcome' | 'reason' | 'cached'>;
   private readonly latency: Histogram<'cached'>;
 
   constructor(registry: Registry, view: VerifierView) {
     this.decisions = new Counter({
       name: 'tessera_verifier_decisions_total',
       help: 'Tokens accepted or refused, by reason (accepted: "ok"); cached: whether the verified-token cache answered',
-      labelNames: ['outcome', 'reason'],
+      labelNames: ['outcome', 'reason', 'cached'],
       registers: [registry],
     });
     this.latency = new Histogram({
@@ -29,6 +29,30 @@ export class VerificationMetrics {
       },
     });
     new Gauge({
+      name: 'tessera_verifier_view_staleness_seconds',
+      help: 'Time since the view of keys and revocations last held every event on its topics (+Inf while rebuilding)',
+      registers: [registry],
+      collect() {
+        this.set(view.freshness.stalenessMs() / 1000);
+      },
+    });
+    new Gauge({
+      name: 'tessera_verifier_view_stale',
+      help: '1 while the view is older than VERIFIER_MAX_STALENESS_SECONDS (and, fail-closed, every token is refused)',
+      registers: [registry],
+      collect() {
+        this.set(view.freshness.isStale() ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'tessera_verifier_event_lag',
+      help: 'Events on the keys and revocations topics not yet applied, at the latest reading of their ends',
+      registers: [registry],
+      collect() {
+        if (view.freshness.lag !== undefined) this.set(view.freshness.lag);
+      },
+    });
+    new Gauge({
       name: 'tessera_verifier_signing_keys',
       help: 'Signing keys this node knows',
       registers: [registry],
@@ -39,7 +63,7 @@ export class VerificationMetrics {
   }
 
   decided(outcome: 'accepted' | 'refused', reason: string, cached: boolean, seconds: number): void {
-    this.decisions.inc({ outcome, reason });
+    this.decisions.inc({ outcome, reason, cached: String(cached) });
     this.latency.observe({ cached: String(cached) }, seconds);
   }
 }

@@ -37,6 +37,14 @@ export interface EventConsumerOptions<Tx> {
   sessionTimeoutMs?: number;
 }
 
+/** One partition's log start (`low`) and end (`high`, the next offset to be written), full topic name. */
+export interface PartitionEnds {
+  topic: string;
+  partition: number;
+  low: string;
+  high: string;
+}
+
 class ConsumerStopping extends Error {
   constructor() {
     super('consumer is stopping; the message will be redelivered');
@@ -119,6 +127,21 @@ export class EventConsumer<Tx> {
   onTombstone(topic: TopicDefinition, handler: TombstoneHandler): this {
     this.tombstoneHandlers.set(topic.name, handler);
     return this;
+  }
+
+  /**
+   * How many messages of `ends` (partitions' log start and end offsets, as an admin read them) this consumer has not
+   * handled yet: 0 means it had everything that was there when `ends` was read. A partition it never got a message
+   * from counts from its log start.
+   */
+  lagBehind(ends: readonly PartitionEnds[]): number {
+    let lag = 0n;
+    for (const end of ends) {
+      const high = BigInt(end.high);
+      const position = this.positions.get(`${end.topic}:${end.partition}`) ?? BigInt(end.low);
+      if (position < high) lag += high - position;
+    }
+    return Number(lag);
   }
 
   /** True once kafkajs gave up on this consumer: the service lifecycle then stops and starts it again. */

@@ -6,6 +6,7 @@ import {
   RevocationUpsertedV1,
   SigningKeyUpsertedV1,
   Topics,
+  topicName,
 } from '@tessera/contracts';
 import {
   type DeadLetterPublisher,
@@ -13,11 +14,16 @@ import {
   InMemoryProcessedEvents,
   type MessagingLogger,
   type MessagingMetrics,
+  type PartitionEnds,
 } from '@tessera/messaging';
 import { RevocationIndex } from '../revocation-index';
 import { VerificationKeySet } from '../verification-key-set';
 import type { Keyring } from '@tessera/sealing';
 import type { Kafka } from 'kafkajs';
+import { FreshnessProbe } from './freshness-probe';
+import { type StalenessPolicy, ViewFreshness } from './view-freshness';
+
+const VIEW_TOPICS = [Topics.keys, Topics.revocations];
 
 /**
  * This node's view of keys and revocations, rebuilt from the beginning of the compacted keys and revocations topics
@@ -27,16 +33,35 @@ import type { Kafka } from 'kafkajs';
 export class VerifierView {
   readonly keys: VerificationKeySet;
   readonly revocations = new RevocationIndex();
+  readonly freshness: ViewFreshness<readonly PartitionEnds[]>;
   readonly nodeId: string;
 
   /** `keyring`: the deployment's KEK, which opens HS256 secrets; without it HS256 keys stay unknown here. */
-  constructor(options: { nodeId?: string | undefined; keyring?: Keyring | undefined } = {}) {
+  constructor(
+    options: { nodeId?: string | undefined; keyring?: Keyring | undefined; staleness?: StalenessPolicy } = {},
+  ) {
     this.keys = new VerificationKeySet(options.keyring);
+    this.freshness = new ViewFreshness(options.staleness);
     this.nodeId =
       options.nodeId ??
       `${hostname()
         .replace(/[^A-Za-z0-9._-]/g, '-')
         .slice(0, 60)}-${randomBytes(6).toString('hex')}`;
+  }
+
+  /** What reads the topics' ends for `freshness`: run it beside the consumer (a BackgroundWorker). */
+  freshnessProbe(
+    consumer: EventConsumer<undefined>,
+    options: { kafka: Kafka; topicPrefix: string; logger: MessagingLogger; intervalMs?: number },
+  ): FreshnessProbe {
+    return new FreshnessProbe({
+      kafka: options.kafka,
+      topics: VIEW_TOPICS.map((topic) => topicName(topic, options.topicPrefix)),
+      freshness: this.freshness,
+      lagBehind: (ends) => consumer.lagBehind(ends),
+      logger: options.logger,
+      intervalMs: options.intervalMs,
+    });
   }
 
   consumer(options: {
@@ -50,7 +75,7 @@ export class VerifierView {
     return new EventConsumer<undefined>({
       kafka: options.kafka,
       groupId: `${options.topicPrefix}tessera-verifier-${this.nodeId}`,
-      topics: [Topics.keys, Topics.revocations],
+      topics: VIEW_TOPICS,
       topicPrefix: options.topicPrefix,
       // A new group each start: the whole compacted history, then every event as it comes.
       fromBeginning: true,
