@@ -123,6 +123,23 @@ describe('three verifier nodes fed by Kafka (real broker and database)', () => {
     expect(forged.status).toBe(401);
   });
 
+  it("answers Envoy's HTTP ext_authz for any method and path under /v1/envoy", async () => {
+    const tokenValue = await issue();
+    const allowed = await fetch(`${nodes[1]!.url}/v1/envoy/api/payments/42?expand=all`, {
+      method: 'POST',
+      headers: { 'tessera-token': tokenValue, 'content-length': '0' },
+    });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('tessera-tenant')).toBe('acme');
+    expect(allowed.headers.get('tessera-app')).toMatch(/^[0-9a-f-]{36}$/);
+    const root = await fetch(`${nodes[1]!.url}/v1/envoy`, { headers: { 'tessera-token': tokenValue } });
+    expect(root.status).toBe(200);
+    const denied = await fetch(`${nodes[1]!.url}/v1/envoy/api/payments/42`, { method: 'DELETE' });
+    expect(denied.status).toBe(401);
+    await expect(denied.json()).resolves.toMatchObject({ reason: 'missing' });
+    expect(denied.headers.get('tessera-tenant')).toBeNull();
+  });
+
   it('verifies HS256 tokens on a node holding the KEK, and refuses them as unknown-key on one without it', async () => {
     const globexAdmin = (await registration.bootstrap('globex')).key;
     await eventually(async () => (await token.keys.list('globex')).length === 2, 'the globex keys');

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { All, Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { SERVICE_CONFIG, body } from '@tessera/service-runtime';
 import { MAX_TOKEN_LENGTH } from '@tessera/tokens';
 import type { TokenVerifier, Verification } from '@tessera/verifier';
@@ -15,9 +15,9 @@ const VerifyBody = z.strictObject({
 });
 
 /**
- * Decisions on tokens: `POST /v1/verify` for callers that ask with JSON, `GET /v1/auth` for nginx `auth_request`
- * (and any proxy that forwards the original request's headers): 200 with the token's subject in response headers,
- * or 401. Reasons are for logs and metrics; the 401 body names the reason code only.
+ * Decisions on tokens: `POST /v1/verify` for callers that ask with JSON; `GET /v1/auth` for nginx `auth_request`
+ * and `/v1/envoy/*` for Envoy's ext_authz (proxies that forward the original request's headers): 200 with the
+ * token's subject in response headers, or 401. Reasons are for logs and metrics; the 401 body names the reason code only.
  */
 @Controller('v1')
 export class VerifyController {
@@ -37,7 +37,22 @@ export class VerifyController {
   }
 
   @Get('auth')
-  async auth(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  auth(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.answerForwarded(request, response);
+  }
+
+  /**
+   * Envoy's HTTP ext_authz: Envoy sends the original request's method and path under `path_prefix: /v1/envoy` with
+   * its headers; 200 lets it through (Envoy copies `allowed_upstream_headers`, e.g. `tessera-device`, upstream), any
+   * other status is sent back to the client with its body.
+   */
+  @All(['envoy', 'envoy/*path'])
+  envoy(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.answerForwarded(request, response);
+  }
+
+  /** A proxy's question about the request it holds: the token and the bound value from that request's headers. */
+  private async answerForwarded(request: Request, response: Response) {
     const token = request.header(this.config.VERIFIER_TOKEN_HEADER);
     const decision = await this.decide(token, request.header(this.config.VERIFIER_BOUND_HEADER));
     if (!decision.accepted) {
