@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Topics } from '@tessera/contracts';
 import { eventually } from '../support/eventually';
+import { provisionTopics, testKafka } from '../support/messaging-fixture';
 import { RegistrationApp } from '../support/registration-app';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
 import { TEST_KEK } from '../support/test-kek';
@@ -138,6 +140,37 @@ describe('three verifier nodes fed by Kafka (real broker and database)', () => {
     expect(denied.status).toBe(401);
     await expect(denied.json()).resolves.toMatchObject({ reason: 'missing' });
     expect(denied.headers.get('tessera-tenant')).toBeNull();
+  });
+
+  it("learns a kid no key event brought from its tenant's JWKS on the token service, rate-limited", async () => {
+    // A node on topics of its own: no key event reaches it, only the JWKS can tell it the key.
+    const elsewhere = `${prefix}jwks.`;
+    await provisionTopics(testKafka(env.kafkaBrokers), elsewhere, [Topics.keys, Topics.revocations, Topics.deadLetter]);
+    const jwksOnly = await VerifierApp.start(env, elsewhere, {
+      VERIFIER_NODE_ID: `node-jwks-${suffix}`,
+      VERIFIER_JWKS_URL: token.url,
+      VERIFIER_ISSUER: 'https://tessera.test',
+    });
+    try {
+      const genuine = await issue();
+      await expect(jwksOnly.verify(genuine)).resolves.toMatchObject({
+        decision: 'accept',
+        claims: { sub: expect.any(String) as unknown },
+      });
+      const [header, payload] = genuine.split('.');
+      const madeUp = Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(header!, 'base64url').toString()), kid: 'made-up-kid' }),
+      ).toString('base64url');
+      const forged = `${madeUp}.${payload}.AAAA`;
+      await expect(jwksOnly.verify(forged)).resolves.toMatchObject({ decision: 'refuse', reason: 'unknown-key' });
+      await expect(jwksOnly.verify(forged)).resolves.toMatchObject({ decision: 'refuse', reason: 'unknown-key' });
+      const metrics = await (await fetch(`${jwksOnly.url}/metrics`)).text();
+      expect(metrics).toMatch(/tessera_verifier_jwks_lookups_total\{outcome="found"[^}]*\} 1\n/);
+      // acme's JWKS was fetched a moment ago: made-up kids within the interval cost no fetch.
+      expect(metrics).toMatch(/tessera_verifier_jwks_lookups_total\{outcome="throttled"[^}]*\} 2\n/);
+    } finally {
+      await jwksOnly.stop();
+    }
   });
 
   it('verifies HS256 tokens on a node holding the KEK, and refuses them as unknown-key on one without it', async () => {

@@ -35,6 +35,19 @@ export const verifierConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected 1-100 letters, digits, . _ -')
       .optional(),
+    /**
+     * The token service, for a kid no key event has brought yet: its tenant's JWKS is fetched from here
+     * (rate-limited); unset, such tokens are refused as unknown-key.
+     */
+    VERIFIER_JWKS_URL: z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. http://tessera-token:3003' })
+      .optional(),
+    /** The token service's TOKEN_ISSUER: a token's iss tells its tenant only when it is `<this>/tenants/<tenant>`. */
+    VERIFIER_ISSUER: z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. https://tessera.example.com' })
+      .optional(),
+    /** Fewest seconds between two JWKS fetches for one tenant. */
+    VERIFIER_JWKS_MIN_INTERVAL_SECONDS: positiveInt(10, 'a number of seconds'),
     /** The request header the token travels in. */
     VERIFIER_TOKEN_HEADER: z
       .string()
@@ -46,6 +59,15 @@ export const verifierConfigSchema = z
       .regex(/^[A-Za-z0-9-]{1,64}$/, 'expected an HTTP header name')
       .default('Authorization'),
   })
-  .superRefine(refineKekConfig);
+  .superRefine(refineKekConfig)
+  .superRefine((value, ctx) => {
+    if (value.VERIFIER_JWKS_URL !== undefined && value.VERIFIER_ISSUER === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VERIFIER_ISSUER'],
+        message: "is required with VERIFIER_JWKS_URL: the token service's TOKEN_ISSUER",
+      });
+    }
+  });
 
 export type VerifierConfig = z.output<typeof verifierConfigSchema>;

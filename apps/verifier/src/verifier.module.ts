@@ -3,7 +3,7 @@ import { EventCatalog } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, MessagingMetrics } from '@tessera/messaging';
 import { KafkaRuntime, MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import { Keyring } from '@tessera/sealing';
-import { TokenVerifier, VerifierView } from '@tessera/verifier';
+import { JwksFallback, TokenVerifier, VerifierView } from '@tessera/verifier';
 import type { Logger } from 'pino';
 import type { VerifierConfig } from './verifier.config';
 import { TOKEN_VERIFIER } from './verify/tokens';
@@ -36,9 +36,14 @@ export class VerifierModule {
         },
         {
           provide: TOKEN_VERIFIER,
-          inject: [VerifierView],
-          useFactory: (view: VerifierView) =>
-            new TokenVerifier({ keys: view.keys, revocations: view.revocations, freshness: view.freshness }),
+          inject: [VerifierView, VerificationMetrics],
+          useFactory: (view: VerifierView, metrics: VerificationMetrics) =>
+            new TokenVerifier({
+              keys: view.keys,
+              revocations: view.revocations,
+              freshness: view.freshness,
+              unknownKeys: jwksFallback(config, view, metrics, logger.child({ component: 'jwks-fallback' })),
+            }),
         },
         {
           provide: VerificationMetrics,
@@ -88,4 +93,24 @@ export class VerifierModule {
       ],
     };
   }
+}
+
+function jwksFallback(
+  config: VerifierConfig,
+  view: VerifierView,
+  metrics: VerificationMetrics,
+  logger: Logger,
+): JwksFallback | undefined {
+  if (config.VERIFIER_JWKS_URL === undefined || config.VERIFIER_ISSUER === undefined) return undefined;
+  return new JwksFallback({
+    keys: view.keys,
+    jwksBaseUrl: config.VERIFIER_JWKS_URL,
+    issuerBase: config.VERIFIER_ISSUER,
+    minIntervalMs: config.VERIFIER_JWKS_MIN_INTERVAL_SECONDS * 1000,
+    onFetch: (outcome, tenant, detail) => {
+      metrics.jwksLookup(outcome);
+      if (outcome === 'failed') logger.warn({ tenant, detail }, 'could not fetch the JWKS for an unknown kid');
+      else if (outcome === 'found') logger.info({ tenant }, 'learnt a key from the JWKS before its key event');
+    },
+  });
 }

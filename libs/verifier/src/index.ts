@@ -10,3 +10,4 @@ export * from './signature-check';
 export * from './view/verifier-view';
 export * from './view/freshness-probe';
 export * from './view/view-freshness';
+export * from './jwks-fallback';

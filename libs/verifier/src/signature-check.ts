@@ -17,6 +17,11 @@ export type SignatureCheck =
 
 type Verify = (token: string) => DecodedJwt;
 
+/** Somewhere to learn a key the key events have not brought (JwksFallback): whether `kid` is known after. */
+export interface UnknownKeyLookup {
+  resolve(kid: string, token: string): Promise<boolean>;
+}
+
 const ALGORITHMS: ReadonlySet<string> = new Set(SIGNING_ALGORITHMS);
 const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'iat', 'exp', 'jti', 'did', 'ipk', 'reg'];
 
@@ -31,7 +36,11 @@ const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'iat', 'exp', 'jti', 'did', 'ipk',
 export class SignatureChecker {
   private readonly verifiers = new WeakMap<KeyObject, Verify>();
 
-  constructor(private readonly keys: VerificationKeySet) {}
+  /** `unknownKeys`: where a kid no key event brought is looked up (the tenant's JWKS), if anywhere. */
+  constructor(
+    private readonly keys: VerificationKeySet,
+    private readonly unknownKeys?: UnknownKeyLookup,
+  ) {}
 
   /** `audiences` undefined: the default audience of the tenant whose key the token names. */
   async check(
@@ -50,7 +59,8 @@ export class SignatureChecker {
     }
     if (header.typ !== TOKEN_TYPE) return refused('malformed', `typ must be ${TOKEN_TYPE}`);
     if (typeof header.kid !== 'string' || header.kid.length === 0) return refused('malformed', 'kid is required');
-    const key = this.keys.find(header.kid);
+    let key = this.keys.find(header.kid);
+    if (!key && (await this.unknownKeys?.resolve(header.kid, token))) key = this.keys.find(header.kid);
     const tenant = this.keys.tenantOf(header.kid);
     if (!key || tenant === undefined) return refused('unknown-key', `no key ${header.kid} is published`);
     if (header.alg !== key.alg) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { TOKEN_TYPE } from '@tessera/contracts';
 import { DEFAULT_CLOCK_SKEW_SECONDS, type TokenClaims, type TokenHeader } from '@tessera/tokens';
 import type { RevocationIndex } from './revocation-index';
-import { acceptsAudience, SignatureChecker } from './signature-check';
+import { acceptsAudience, SignatureChecker, type UnknownKeyLookup } from './signature-check';
 import type { VerificationKeySet } from './verification-key-set';
 import type { ViewFreshness } from './view/view-freshness';
 import type { VerificationRefusalReason } from './verification-reasons';
@@ -25,6 +25,8 @@ export interface TokenVerifierOptions {
   revocations: RevocationIndex;
   cache?: VerifiedTokenCache;
   clockSkewSeconds?: number;
+  /** Where a kid no key event brought is looked up (a JwksFallback); by default nowhere: unknown-key. */
+  unknownKeys?: UnknownKeyLookup;
   /** How current the keys and revocations are; with a fail-closed policy, a stale view refuses every token. */
   freshness?: Pick<ViewFreshness, 'refusesTokens' | 'stalenessMs' | 'policy'>;
 }
@@ -41,7 +43,7 @@ export class TokenVerifier {
 
   constructor(private readonly options: TokenVerifierOptions) {
     this.cache = options.cache ?? new VerifiedTokenCache();
-    this.signatures = new SignatureChecker(options.keys);
+    this.signatures = new SignatureChecker(options.keys, options.unknownKeys);
     this.skewMs = (options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
   }
 

@@ -3,6 +3,7 @@ import { createSecretKey } from 'node:crypto';
 import {
   type EventData,
   type FailureKeyUpsertedV1,
+  type PublicJwk,
   signingKeySecretAad,
   type SigningAlgorithm,
   type SigningKeyUpsertedV1,
@@ -37,6 +38,26 @@ export class VerificationKeySet implements InspectionKeys {
     const key = this.keyOf(tenant, data) ?? known?.key;
     if (!key) return;
     this.byKid.set(data.kid, { kid: data.kid, alg: data.alg, state: data.state, issuer: data.issuer, key, tenant });
+  }
+
+  /**
+   * A key learnt from the tenant's JWKS (the fallback for a kid no event has brought yet): trusted as active for that
+   * tenant, unless the key events already know the kid, whose word stands (a revoked key is not brought back).
+   */
+  applyFetchedKey(
+    tenant: string,
+    fetched: { kid: string; alg: 'ES256' | 'EdDSA'; issuer: string; publicJwk: PublicJwk },
+  ): void {
+    if (this.byKid.has(fetched.kid)) return;
+    const key = publicKeyFromJwk(fetched.alg, fetched.publicJwk);
+    this.byKid.set(fetched.kid, {
+      kid: fetched.kid,
+      alg: fetched.alg,
+      state: 'active',
+      issuer: fetched.issuer,
+      key,
+      tenant,
+    });
   }
 
   applyFailureKey(data: EventData<typeof FailureKeyUpsertedV1>): void {

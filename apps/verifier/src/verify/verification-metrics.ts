@@ -1,10 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { VerifierView } from '@tessera/verifier';
+import type { JwksFetchOutcome, VerifierView } from '@tessera/verifier';
 
 /** Decisions by outcome and reason, their latency, cache hits, and the size of the view. */
 export class VerificationMetrics {
   private readonly decisions: Counter<'outcome' | 'reason' | 'cached'>;
   private readonly latency: Histogram<'cached'>;
+  private readonly jwksLookups: Counter<'outcome'>;
 
   constructor(registry: Registry, view: VerifierView) {
     this.decisions = new Counter({
@@ -18,6 +19,12 @@ export class VerificationMetrics {
       help: 'Time to decide on one token, by whether the verified-token cache answered',
       labelNames: ['cached'],
       buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01],
+      registers: [registry],
+    });
+    this.jwksLookups = new Counter({
+      name: 'tessera_verifier_jwks_lookups_total',
+      help: 'Kids no key event brought, looked up in their tenant JWKS: found, not-found, throttled, failed, not-ours',
+      labelNames: ['outcome'],
       registers: [registry],
     });
     new Gauge({
@@ -65,5 +72,9 @@ export class VerificationMetrics {
   decided(outcome: 'accepted' | 'refused', reason: string, cached: boolean, seconds: number): void {
     this.decisions.inc({ outcome, reason, cached: String(cached) });
     this.latency.observe({ cached: String(cached) }, seconds);
+  }
+
+  jwksLookup(outcome: JwksFetchOutcome): void {
+    this.jwksLookups.inc({ outcome });
   }
 }
