@@ -3,7 +3,7 @@ import { EventCatalog } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, MessagingMetrics } from '@tessera/messaging';
 import { KafkaRuntime, MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import { Keyring } from '@tessera/sealing';
-import { JwksFallback, TokenVerifier, VerifierView } from '@tessera/verifier';
+import { ExpiryPurge, JwksFallback, TokenVerifier, VerifierView } from '@tessera/verifier';
 import type { Logger } from 'pino';
 import type { VerifierConfig } from './verifier.config';
 import { TOKEN_VERIFIER } from './verify/tokens';
@@ -53,7 +53,15 @@ export class VerifierModule {
         {
           // Ready only once caught up with both topics (the lifecycle's readiness counts registered consumers).
           provide: EventConsumer,
-          inject: [ServiceLifecycle, KafkaRuntime, EventCatalog, DeadLetterPublisher, MessagingMetrics, VerifierView],
+          inject: [
+            ServiceLifecycle,
+            KafkaRuntime,
+            EventCatalog,
+            DeadLetterPublisher,
+            MessagingMetrics,
+            VerifierView,
+            TOKEN_VERIFIER,
+          ],
           useFactory: (
             lifecycle: ServiceLifecycle,
             kafka: KafkaRuntime,
@@ -61,6 +69,7 @@ export class VerifierModule {
             deadLetters: DeadLetterPublisher,
             metrics: MessagingMetrics,
             view: VerifierView,
+            verifier: TokenVerifier,
           ) => {
             const consumer = view.consumer({
               kafka: kafka.kafka,
@@ -87,6 +96,7 @@ export class VerifierModule {
                 intervalMs: config.VERIFIER_FRESHNESS_PROBE_MS,
               }),
             );
+            lifecycle.register(new ExpiryPurge([view.revocations, verifier]));
             return consumer;
           },
         },

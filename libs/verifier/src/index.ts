@@ -11,3 +11,4 @@ export * from './view/verifier-view';
 export * from './view/freshness-probe';
 export * from './view/view-freshness';
 export * from './jwks-fallback';
+export * from './view/expiry-purge';

@@ -86,6 +86,11 @@ export class TokenVerifier {
     };
   }
 
+  /** Forgets cached verifications of tokens that have expired (they would be refused anyway); how many. */
+  purgeExpired(now: number = Date.now()): number {
+    return this.cache.purgeExpired(now - this.skewMs);
+  }
+
   private staleView(now: number): Extract<Verification, { accepted: false }> {
     const freshness = this.options.freshness as NonNullable<TokenVerifierOptions['freshness']>;
     const age = freshness.stalenessMs(now);
