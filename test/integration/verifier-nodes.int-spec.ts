@@ -182,7 +182,11 @@ describe('three verifier nodes fed by Kafka (real broker and database)', () => {
         headers: { authorization: `Bearer ${globexAdmin}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    expect((await tokenAdmin('PUT', '/v1/signing-settings', { algorithm: 'HS256' })).status).toBe(200);
+    // The new admin key reaches the token service by its own event, maybe after the tenant's.
+    await eventually(
+      async () => (await tokenAdmin('PUT', '/v1/signing-settings', { algorithm: 'HS256' })).status === 200,
+      'the token service to know the globex admin key',
+    );
     expect((await tokenAdmin('POST', '/v1/signing-keys/rotate', { force: true })).status).toBeLessThan(300);
     const withKek = await VerifierApp.start(env, prefix, {
       VERIFIER_NODE_ID: `node-kek-${suffix}`,
