@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type EventData,
   type EventDefinition,
-  EventHeaders,
+  eventHeaders,
   RevocationUpsertedV1,
   SigningKeyUpsertedV1,
   Topics,
@@ -33,12 +33,7 @@ async function publish<Definition extends EventDefinition>(
     {
       key: envelope.key,
       value: JSON.stringify(envelope),
-      headers: {
-        [EventHeaders.id]: envelope.id,
-        [EventHeaders.type]: envelope.type,
-        [EventHeaders.version]: String(envelope.version),
-        [EventHeaders.tenant]: envelope.tenant,
-      },
+      headers: eventHeaders(envelope),
     },
   ]);
 }

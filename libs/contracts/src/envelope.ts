@@ -32,6 +32,17 @@ export const EventHeaders = {
   contentType: 'content-type',
 } as const;
 
+/** The headers an event's Kafka message carries, from its envelope. */
+export function eventHeaders(envelope: EventEnvelope): Record<string, string> {
+  return {
+    [EventHeaders.id]: envelope.id,
+    [EventHeaders.type]: envelope.type,
+    [EventHeaders.version]: String(envelope.version),
+    [EventHeaders.tenant]: envelope.tenant,
+    [EventHeaders.contentType]: 'application/json',
+  };
+}
+
 /** Headers a dead-lettered message carries in addition to its original ones. */
 export const DeadLetterHeaders = {
   reason: 'tessera-dlt-reason',

@@ -1,4 +1,4 @@
-import { EventHeaders, type EventData, TokenIssuedV1, topicName, type EventCatalog } from '@tessera/contracts';
+import { eventHeaders, type EventData, TokenIssuedV1, topicName, type EventCatalog } from '@tessera/contracts';
 import type { ProducerConnection } from '@tessera/messaging';
 import type { BackgroundWorker } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
@@ -66,13 +66,7 @@ export class TokenIssuedEvents implements BackgroundWorker {
           return {
             key: envelope.key,
             value: JSON.stringify(envelope),
-            headers: {
-              [EventHeaders.id]: envelope.id,
-              [EventHeaders.type]: envelope.type,
-              [EventHeaders.version]: String(envelope.version),
-              [EventHeaders.tenant]: envelope.tenant,
-              [EventHeaders.contentType]: 'application/json',
-            },
+            headers: eventHeaders(envelope),
           };
         }),
       });

@@ -3,7 +3,7 @@ import {
   type EventData,
   type EventDefinition,
   type EventEnvelope,
-  EventHeaders,
+  eventHeaders,
   type NewEvent,
   type TopicDefinition,
   topicName,
@@ -37,14 +37,14 @@ export class OutboxWriter {
     event: Omit<NewEvent<Definition>, 'producer'>,
   ): Promise<EventEnvelope<EventData<Definition>>> {
     const envelope = this.catalog.build(definition, { ...event, producer: this.producer });
-    const headers = {
-      [EventHeaders.id]: envelope.id,
-      [EventHeaders.type]: envelope.type,
-      [EventHeaders.version]: String(envelope.version),
-      [EventHeaders.tenant]: envelope.tenant,
-      [EventHeaders.contentType]: 'application/json',
-    };
-    await this.insert(tx, topicName(definition.topic, this.topicPrefix), envelope.key, envelope.id, envelope, headers);
+    await this.insert(
+      tx,
+      topicName(definition.topic, this.topicPrefix),
+      envelope.key,
+      envelope.id,
+      envelope,
+      eventHeaders(envelope),
+    );
     return envelope;
   }
 
