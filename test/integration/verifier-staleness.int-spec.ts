@@ -2,18 +2,16 @@ import { randomUUID } from 'node:crypto';
 import {
   type EventData,
   type EventDefinition,
-  eventHeaders,
   RevocationUpsertedV1,
   SigningKeyUpsertedV1,
   Topics,
-  topicName,
 } from '@tessera/contracts';
 import { generateKeyMaterial, signToken } from '@tessera/tokens';
 import { genuineClaims, signingKeyEvent } from '../../libs/verifier/src/testing/token-fixtures';
 import { DedicatedBroker } from '../support/dedicated-broker';
 import { eventually } from '../support/eventually';
-import { produceRaw } from '../support/kafka-probe';
-import { catalog, provisionTopics, testKafka } from '../support/messaging-fixture';
+import { provisionTopics, testKafka } from '../support/messaging-fixture';
+import { publishEvent } from '../support/publish-event';
 import { uniqueSuffix, testEnvironment } from '../support/test-environment';
 import { VerifierApp } from '../support/verifier-app';
 
@@ -23,20 +21,11 @@ const prefix = `stale${uniqueSuffix()}.`;
 const broker = new DedicatedBroker(19192, 'verifier-staleness');
 const MAX_STALENESS_SECONDS = 3;
 
-async function publish<Definition extends EventDefinition>(
+const publish = <Definition extends EventDefinition>(
   definition: Definition,
   tenant: string,
   data: EventData<Definition>,
-): Promise<void> {
-  const envelope = catalog.build(definition, { tenant, data, producer: 'staleness-test' });
-  await produceRaw(broker.brokers, topicName(definition.topic, prefix), [
-    {
-      key: envelope.key,
-      value: JSON.stringify(envelope),
-      headers: eventHeaders(envelope),
-    },
-  ]);
-}
+): Promise<void> => publishEvent(broker.brokers, prefix, definition, tenant, data);
 
 const gauge = async (node: VerifierApp, name: string): Promise<number> => {
   const text = await (await fetch(`${node.url}/metrics`)).text();

@@ -3,7 +3,7 @@ import { EventCatalog } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, MessagingMetrics } from '@tessera/messaging';
 import { KafkaRuntime, MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import { Keyring } from '@tessera/sealing';
-import { ExpiryPurge, JwksFallback, TokenVerifier, VerifierView } from '@tessera/verifier';
+import { JwksFallback, TokenVerifier, VerifierView, viewWorkers } from '@tessera/verifier';
 import type { Logger } from 'pino';
 import type { VerifierConfig } from './verifier.config';
 import { TOKEN_VERIFIER } from './verify/tokens';
@@ -71,32 +71,16 @@ export class VerifierModule {
             view: VerifierView,
             verifier: TokenVerifier,
           ) => {
-            const consumer = view.consumer({
+            const { consumer, workers } = viewWorkers(view, verifier, {
               kafka: kafka.kafka,
               topicPrefix: config.KAFKA_TOPIC_PREFIX,
               catalog,
               deadLetters,
-              logger: logger.child({ component: 'verifier-view', node: view.nodeId }),
+              logger,
               metrics,
+              freshnessProbeMs: config.VERIFIER_FRESHNESS_PROBE_MS,
             });
-            // Ready once caught up; after that a broker away leaves the view as it was, and the staleness
-            // policy (the probe below) decides whether the node still serves.
-            lifecycle.register({
-              name: consumer.name,
-              start: () => consumer.start(),
-              stop: () => consumer.stop(),
-              needsRestart: () => consumer.needsRestart(),
-              isHealthy: () => consumer.isCaughtUp,
-            });
-            lifecycle.register(
-              view.freshnessProbe(consumer, {
-                kafka: kafka.kafka,
-                topicPrefix: config.KAFKA_TOPIC_PREFIX,
-                logger: logger.child({ component: 'view-freshness', node: view.nodeId }),
-                intervalMs: config.VERIFIER_FRESHNESS_PROBE_MS,
-              }),
-            );
-            lifecycle.register(new ExpiryPurge([view.revocations, verifier]));
+            for (const worker of workers) lifecycle.register(worker);
             return consumer;
           },
         },

@@ -12,3 +12,6 @@ export * from './view/freshness-probe';
 export * from './view/view-freshness';
 export * from './jwks-fallback';
 export * from './view/expiry-purge';
+export * from './view/view-workers';
+export * from './view/worker-supervisor';
+export * from './view/in-process-view';

@@ -70,7 +70,7 @@ export class VerifierView {
     catalog: EventCatalog;
     deadLetters: DeadLetterPublisher;
     logger: MessagingLogger;
-    metrics: MessagingMetrics;
+    metrics?: MessagingMetrics | undefined;
   }): EventConsumer<undefined> {
     return new EventConsumer<undefined>({
       kafka: options.kafka,
