@@ -37,8 +37,9 @@ describe('the five services, each as its own process, on the real broker and dat
       const ready = await instance.waitFor('/health/ready', 200, 60_000);
       const body = JSON.parse(ready.body) as ReadyBody;
       expect(body.status).toBe('ok');
+      // A verifier's readiness leaves Kafka out: it decides from its view while the broker is away (staleness).
       expect(Object.keys(body.info).sort()).toEqual(
-        service === 'verifier' ? ['kafka', 'workers'] : ['kafka', 'postgres', 'workers'],
+        service === 'verifier' ? ['workers'] : ['kafka', 'postgres', 'workers'],
       );
       expect((await instance.get('/health/live')).status).toBe(200);
       expect((await instance.get('/health')).status).toBe(200);
