@@ -108,13 +108,17 @@ async function main(): Promise<void> {
       row('sent → refused by all nodes', summarise(measured.map((p) => p.answerMs + p.by))),
       row('POST /v1/revocations, sent → answered', summarise(measured.map((p) => p.answerMs))),
       row('polling window (refused - accepted)', summarise(measured.map((p) => p.by - p.after))),
+      row('one poll, sent → answered', summarise(measured.flatMap((p) => p.perNode.flatMap((w) => w.roundTrips)))),
       ...nodes.map((_, n) =>
         row(`node ${n}: answered → refused`, summarise(measured.map((p) => p.perNode[n]?.by ?? NaN))),
       ),
     );
     console.log(table.toString());
-    const atFirstPoll = measured.filter((p) => p.perNode.every((window) => window.polls === 1)).length;
-    const polls = measured.reduce((sum, p) => sum + p.perNode.reduce((n, window) => n + window.polls, 0), 0);
+    const atFirstPoll = measured.filter((p) => p.perNode.every((window) => window.roundTrips.length === 1)).length;
+    const polls = measured.reduce(
+      (sum, p) => sum + p.perNode.reduce((n, window) => n + window.roundTrips.length, 0),
+      0,
+    );
     console.log(
       `refused by every node at its first poll: ${atFirstPoll} of ${revocations}; ` +
         `${(polls / measured.length / NODES).toFixed(1)} polls per node per revocation`,

@@ -10,7 +10,8 @@ import { verifyToken } from './verifier-client';
 export interface RefusalWindow {
   after: number;
   by: number;
-  polls: number;
+  /** Each poll's round trip, ms. */
+  roundTrips: number[];
 }
 
 /**
@@ -24,14 +25,14 @@ export async function pollUntilRefused(
   options: { since: bigint; intervalMs: number; timeoutMs: number },
 ): Promise<RefusalWindow> {
   let after = 0;
-  let polls = 0;
+  const roundTrips: number[] = [];
   while (elapsedMs(options.since) < options.timeoutMs) {
     const sent = process.hrtime.bigint();
     const answer = await verifyToken(nodeUrl, token);
-    polls += 1;
+    roundTrips.push(elapsedMs(sent));
     if (answer.decision === 'refuse') {
       if (answer.reason !== reason) throw new Error(`${nodeUrl} refused with ${answer.reason ?? '?'}, not ${reason}`);
-      return { after, by: elapsedMs(options.since), polls };
+      return { after, by: elapsedMs(options.since), roundTrips };
     }
     after = Math.max(0, elapsedMs(options.since, sent));
     await sleep(options.intervalMs);
