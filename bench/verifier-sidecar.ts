@@ -2,16 +2,17 @@
  * The verifier sidecar under HTTP load: one built verifier node as its own process, fed by the built registration
  * and token services over Kafka, loaded by autocannon from a process of its own for a fixed time per scenario:
  * GET /v1/auth with one repeated token (the verified-token cache answers), GET /v1/auth with a token never sent
- * before on every request (the signature is checked every time), POST /v1/verify with one repeated token. Every
- * answer must be 200 with an accepting body, and the node's own counters must show the path the scenario names;
- * otherwise the run says what went wrong and exits 1. Prints figures; results live in docs/benchmarks.md.
+ * before on every request (the signature is checked every time), POST /v1/verify with one repeated token; each
+ * with one connection (what a request costs when none waits for another) and with `--connections` (throughput).
+ * Every answer must be 200 with an accepting body, and the node's own counters must show the path the scenario
+ * names; otherwise the run says what went wrong and exits 1. Prints figures; results live in docs/benchmarks.md.
  *
- *   npm run bench:verifier-sidecar [-- --seconds 10 --warm-up 3 --connections 20 --fresh-tokens 40000]
+ *   npm run bench:verifier-sidecar [-- --seconds 10 --warm-up 3 --connections 20 --fresh-tokens 50000]
  *   (builds first; scripts/bench.mjs passes the infra:up settings)
  */
 import Table from 'cli-table3';
 import { availableParallelism, loadavg } from 'node:os';
-import { type LoadResult, runLoad, type LoadSpec } from './support/http-load';
+import { type LoadResult, type LoadSpec, runLoad } from './support/http-load';
 import { mib } from './support/stats';
 import { type DecisionTally, decisionTally, tallyDifference } from './support/verifier-metrics';
 import { VerifierPlatform } from './support/verifier-platform';
@@ -25,25 +26,37 @@ function arg(name: string, fallback: string): string {
   return index > 0 ? (process.argv[index + 1] ?? fallback) : fallback;
 }
 
+type Request = Pick<LoadSpec, 'method' | 'path' | 'tokenIn'>;
+
 interface Scenario {
   name: string;
+  request: Request;
   /** Which path of the verifier every request must take, by the node's own counters. */
   path: 'cached' | 'fresh';
-  spec: LoadSpec;
 }
 
 interface Outcome {
   scenario: Scenario;
+  connections: number;
   result: LoadResult;
   tally: DecisionTally;
+  /** CPU time the node used during the measured part. */
+  nodeCpuSeconds: number | null;
 }
 
-/** What makes a scenario's figures wrong: unexpected answers, or a node that took another path than it names. */
-function problemsOf({ scenario, result, tally }: Outcome, connections: number): string[] {
+const AUTH: Request = { method: 'GET', path: '/v1/auth', tokenIn: { header: 'Tessera-Token' } };
+const VERIFY: Request = { method: 'POST', path: '/v1/verify', tokenIn: 'json-body' };
+const SCENARIOS: Scenario[] = [
+  { name: 'GET /v1/auth, one repeated token', request: AUTH, path: 'cached' },
+  { name: 'GET /v1/auth, a fresh token each', request: AUTH, path: 'fresh' },
+  { name: 'POST /v1/verify, one repeated token', request: VERIFY, path: 'cached' },
+];
+
+/** What makes a run's figures wrong: unexpected answers, or a node that took another path than the one named. */
+function problemsOf({ scenario, connections, result, tally }: Outcome): string[] {
   const problems: string[] = [];
-  const expected = String(scenario.spec.expectedStatus);
-  const other = Object.entries(result.statuses).filter(([status]) => status !== expected);
-  if (other.length > 0) problems.push(`answers other than ${expected}: ${JSON.stringify(Object.fromEntries(other))}`);
+  const other = Object.entries(result.statuses).filter(([status]) => status !== '200');
+  if (other.length > 0) problems.push(`answers other than 200: ${JSON.stringify(Object.fromEntries(other))}`);
   if (result.unexpectedBodies > 0) problems.push(`${result.unexpectedBodies} answers without ${ACCEPTED}`);
   if (result.errors > 0) problems.push(`${result.errors} connection errors (${result.timeouts} timeouts)`);
   if (result.requests === 0) problems.push('no answer at all');
@@ -57,7 +70,7 @@ function problemsOf({ scenario, result, tally }: Outcome, connections: number): 
       `${tally.cached} answers came from the cache (${result.tokensReused} tokens sent twice): raise --fresh-tokens`,
     );
   if (scenario.path === 'cached' && tally.fresh > 1) problems.push(`${tally.fresh} tokens were verified afresh`);
-  return problems.map((problem) => `${scenario.name}: ${problem}`);
+  return problems.map((problem) => `${scenario.name}, ${connections} connections: ${problem}`);
 }
 
 async function main(): Promise<void> {
@@ -67,10 +80,8 @@ async function main(): Promise<void> {
   const seconds = Number(arg('seconds', '10'));
   const warmUpSeconds = Number(arg('warm-up', '3'));
   const connections = Number(arg('connections', '20'));
-  const freshTokens = Number(arg('fresh-tokens', '40000'));
+  const freshTokens = Number(arg('fresh-tokens', '50000'));
   const logLevel = arg('log-level', 'warn');
-  // The warm-up gets fresh tokens of its own, in proportion to its time.
-  const warmUpTokens = Math.ceil((freshTokens * warmUpSeconds) / seconds);
 
   const platform = await VerifierPlatform.start({ brokers, databaseUrl, label: 'vs', verifierNodes: 1, logLevel });
   try {
@@ -78,50 +89,41 @@ async function main(): Promise<void> {
     if (!node) throw new Error('no verifier node');
     const issuing = Date.now();
     const repeated = await platform.tokens.issue();
-    const fresh = await platform.tokens.issueMany(warmUpTokens + freshTokens);
+    const fresh = await platform.tokens.issueMany(freshTokens);
     const issuingSeconds = (Date.now() - issuing) / 1000;
-    const common = {
-      origin: node.url,
-      connections,
-      warmUpSeconds,
-      seconds,
-      expectedStatus: 200,
-      expectedInBody: ACCEPTED,
-    };
-    const auth = { method: 'GET', path: '/v1/auth', tokenIn: { header: 'Tessera-Token' } } as const;
-    const scenarios: Scenario[] = [
-      {
-        name: 'GET /v1/auth, one repeated token',
-        path: 'cached',
-        spec: { ...common, ...auth, warmUpTokens: [repeated], tokens: [repeated] },
-      },
-      {
-        name: 'GET /v1/auth, a fresh token each',
-        path: 'fresh',
-        spec: { ...common, ...auth, warmUpTokens: fresh.slice(0, warmUpTokens), tokens: fresh.slice(warmUpTokens) },
-      },
-      {
-        name: 'POST /v1/verify, one repeated token',
-        path: 'cached',
-        spec: {
-          ...common,
-          method: 'POST',
-          path: '/v1/verify',
-          tokenIn: 'json-body',
-          warmUpTokens: [repeated],
-          tokens: [repeated],
-        },
-      },
-    ];
+    // Each fresh run starts after the tokens the runs before it took, so no token reaches the node twice.
+    let freshTaken = 0;
 
     const outcomes: Outcome[] = [];
-    for (const scenario of scenarios) {
-      let before: DecisionTally | undefined;
-      const result = await runLoad(scenario.spec, async () => {
-        before = await decisionTally(node.url);
-      });
-      if (!before) throw new Error('the load ran without its warm-up');
-      outcomes.push({ scenario, result, tally: tallyDifference(before, await decisionTally(node.url)) });
+    for (const level of [1, connections]) {
+      for (const scenario of SCENARIOS) {
+        const tokens = scenario.path === 'fresh' ? fresh.slice(freshTaken) : [repeated];
+        if (tokens.length === 0) throw new Error('the earlier runs took every fresh token: raise --fresh-tokens');
+        const spec: LoadSpec = {
+          ...scenario.request,
+          origin: node.url,
+          connections: level,
+          warmUpSeconds,
+          seconds,
+          tokens,
+          expectedStatus: 200,
+          expectedInBody: ACCEPTED,
+        };
+        let before: { tally: DecisionTally; cpu: number | null } | undefined;
+        const result = await runLoad(spec, async () => {
+          before = { tally: await decisionTally(node.url), cpu: await node.cpuSeconds() };
+        });
+        const cpuAfter = await node.cpuSeconds();
+        if (!before) throw new Error('the load ran without its warm-up');
+        if (scenario.path === 'fresh') freshTaken += result.tokensTaken;
+        outcomes.push({
+          scenario,
+          connections: level,
+          result,
+          tally: tallyDifference(before.tally, await decisionTally(node.url)),
+          nodeCpuSeconds: cpuAfter === null || before.cpu === null ? null : cpuAfter - before.cpu,
+        });
+      }
     }
 
     console.log(
@@ -131,16 +133,28 @@ async function main(): Promise<void> {
           .join(' ')}`,
     );
     console.log(
-      `autocannon from its own process: ${connections} connections, ${warmUpSeconds} s warm-up then ${seconds} s ` +
-        `per scenario; ${fresh.length + 1} genuine ES256 tokens issued over Kafka in ${issuingSeconds.toFixed(1)} s; ` +
-        `node RSS after the runs ${mib(await node.residentBytes())}`,
+      `autocannon from its own process, ${warmUpSeconds} s warm-up then ${seconds} s per run; ` +
+        `${fresh.length + 1} genuine ES256 tokens issued over Kafka in ${issuingSeconds.toFixed(1)} s ` +
+        `(${freshTaken} fresh ones sent); node RSS after the runs ${mib(await node.residentBytes())}`,
     );
     const table = new Table({
       style: PLAIN,
-      head: ['scenario', 'req/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'answers', 'in the node: path, mean decision'],
+      head: [
+        'scenario',
+        'conn.',
+        'req/s',
+        'p50',
+        'p90',
+        'p99',
+        'p99.9',
+        'max',
+        'answers',
+        'node CPU per answer',
+        'node: path, mean decision',
+      ],
     });
     const msText = (value: number) => `${value.toFixed(2)} ms`;
-    for (const { scenario, result, tally } of outcomes) {
+    for (const { scenario, connections: level, result, tally, nodeCpuSeconds } of outcomes) {
       const statuses = Object.entries(result.statuses)
         .map(([status, count]) => `${count} × ${status}`)
         .join(', ');
@@ -148,6 +162,7 @@ async function main(): Promise<void> {
         scenario.path === 'cached' ? tally.cachedSeconds / tally.cached : tally.freshSeconds / tally.fresh;
       table.push([
         scenario.name,
+        String(level),
         String(Math.round(result.perSecond)),
         msText(result.latencyMs.p50),
         msText(result.latencyMs.p90),
@@ -155,12 +170,13 @@ async function main(): Promise<void> {
         msText(result.latencyMs.p999),
         msText(result.latencyMs.max),
         `${statuses}, ${result.errors} errors`,
+        nodeCpuSeconds === null ? 'n/a' : `${((nodeCpuSeconds / result.requests) * 1e6).toFixed(0)} µs`,
         `${tally.fresh} fresh, ${tally.cached} cached, ${(decisionMs * 1e6).toFixed(1)} µs`,
       ]);
     }
     console.log(table.toString());
 
-    const problems = outcomes.flatMap((outcome) => problemsOf(outcome, connections));
+    const problems = outcomes.flatMap(problemsOf);
     if (problems.length > 0) {
       console.error(`FAILED, these figures do not measure what they name:\n- ${problems.join('\n- ')}`);
       process.exitCode = 1;

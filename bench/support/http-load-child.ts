@@ -10,8 +10,21 @@ function report(message: LoadReport): void {
   process.send?.(message);
 }
 
+/** Hands out the spec's tokens in order, each once; past the end, again, counted as reused. */
+class TokenCursor {
+  taken = 0;
+  reused = 0;
+
+  constructor(private readonly tokens: readonly string[]) {}
+
+  next(): string {
+    if (this.taken >= this.tokens.length) this.reused += 1;
+    return this.tokens[this.taken++ % this.tokens.length] ?? '';
+  }
+}
+
 /** The requests autocannon cycles through: one fixed request for one token, or one rebuilt per request. */
-function requestsFor(spec: LoadSpec, tokens: readonly string[], reused: { count: number }): autocannon.Request[] {
+function requestsFor(spec: LoadSpec, cursor: TokenCursor): autocannon.Request[] {
   const request = (token: string): autocannon.Request =>
     spec.tokenIn === 'json-body'
       ? {
@@ -21,23 +34,15 @@ function requestsFor(spec: LoadSpec, tokens: readonly string[], reused: { count:
           body: JSON.stringify({ token }),
         }
       : { method: spec.method, path: spec.path, headers: { [spec.tokenIn.header]: token } };
-  const [only] = tokens;
+  const [only] = spec.tokens;
   // A fixed request is built once; autocannon rebuilds a request with setupRequest every time it sends it.
-  if (tokens.length === 1 && only !== undefined) return [request(only)];
-  let next = 0;
-  return [
-    {
-      // `base` carries autocannon's host and port for the request line.
-      setupRequest: (base) => {
-        if (next >= tokens.length) reused.count += 1;
-        return { ...base, ...request(tokens[next++ % tokens.length] ?? '') };
-      },
-    },
-  ];
+  if (spec.tokens.length === 1 && only !== undefined) return [request(only)];
+  // `base` carries autocannon's host and port for the request line.
+  return [{ setupRequest: (base) => ({ ...base, ...request(cursor.next()) }) }];
 }
 
-function cannon(spec: LoadSpec, tokens: readonly string[], seconds: number): Promise<LoadResult> {
-  const reused = { count: 0 };
+function cannon(spec: LoadSpec, cursor: TokenCursor, seconds: number): Promise<LoadResult> {
+  const reusedBefore = cursor.reused;
   const latencies: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -46,7 +51,7 @@ function cannon(spec: LoadSpec, tokens: readonly string[], seconds: number): Pro
         connections: spec.connections,
         duration: seconds,
         timeout: 10,
-        requests: requestsFor(spec, tokens, reused),
+        requests: requestsFor(spec, cursor),
         verifyBody: (body) => String(body).includes(spec.expectedInBody),
       },
       (error: unknown, result) => {
@@ -72,7 +77,8 @@ function cannon(spec: LoadSpec, tokens: readonly string[], seconds: number): Pro
           unexpectedBodies: result.mismatches,
           errors: result.errors,
           timeouts: result.timeouts,
-          tokensReused: reused.count,
+          tokensTaken: cursor.taken,
+          tokensReused: cursor.reused - reusedBefore,
         });
       },
     );
@@ -94,11 +100,12 @@ async function main(): Promise<void> {
   const command = await nextCommand();
   if (command.kind !== 'run') throw new Error(`expected the run first, got ${command.kind}`);
   const { spec } = command;
-  if (spec.warmUpSeconds > 0) await cannon(spec, spec.warmUpTokens, spec.warmUpSeconds);
+  const cursor = new TokenCursor(spec.tokens);
+  if (spec.warmUpSeconds > 0) await cannon(spec, cursor, spec.warmUpSeconds);
   report({ kind: 'warmed' });
   const go = await nextCommand();
   if (go.kind !== 'measure') throw new Error(`expected the go to measure, got ${go.kind}`);
-  report({ kind: 'done', result: await cannon(spec, spec.tokens, spec.seconds) });
+  report({ kind: 'done', result: await cannon(spec, cursor, spec.seconds) });
   process.disconnect();
 }
 

@@ -13,10 +13,9 @@ export interface LoadSpec {
   warmUpSeconds: number;
   seconds: number;
   /**
-   * The tokens to send. One: every request sends it. More: each request takes the next one never sent, from
-   * `warmUpTokens` during the warm-up and from `tokens` after; past the end they are sent again (counted as reused).
+   * The tokens to send. One: every request sends it. More: each request, warm-up first, takes the next one never
+   * sent; past the end they are sent again (counted as reused).
    */
-  warmUpTokens: readonly string[];
   tokens: readonly string[];
   expectedStatus: number;
   /** Every answer's body must contain this. */
@@ -36,7 +35,9 @@ export interface LoadResult {
   /** Connection errors, timeouts included. */
   errors: number;
   timeouts: number;
-  /** Requests that sent a token already sent, because the list ran out. */
+  /** Tokens taken from the list, warm-up included (the next run can start after them). */
+  tokensTaken: number;
+  /** Measured requests that sent a token already sent, because the list ran out. */
   tokensReused: number;
 }
 

@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 
+/** USER_HZ: what Linux counts /proc CPU times in, 100 on every common architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** A port nobody listens on right now, for a child service. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -93,6 +96,21 @@ export class ServiceChild {
       const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
       const kib = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
       return kib === undefined ? null : Number(kib) * 1024;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * CPU time the process has used so far, user and system (Linux: /proc/<pid>/stat, in clock ticks of 10 ms), or
+   * null where there is no /proc. Unlike wall time, it does not grow while other work holds the cores.
+   */
+  async cpuSeconds(): Promise<number | null> {
+    try {
+      const stat = await readFile(`/proc/${this.pid}/stat`, 'utf8');
+      // The fields after the command name (which may hold spaces, in parentheses): utime and stime are 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
     } catch {
       return null;
     }
