@@ -2,8 +2,9 @@
  * The verifier sidecar under HTTP load: one built verifier node as its own process, fed by the built registration
  * and token services over Kafka, loaded by autocannon from a process of its own for a fixed time per scenario:
  * GET /v1/auth with one repeated token (the verified-token cache answers), GET /v1/auth with a token never sent
- * before on every request (the signature is checked every time), POST /v1/verify with one repeated token; each
- * with one connection (what a request costs when none waits for another) and with `--connections` (throughput).
+ * before on every request (the signature is checked every time), POST /v1/verify with one repeated token, and
+ * as a floor node:http alone answering the same request; each with one connection (what a request costs when none
+ * waits for another) and with `--connections` (throughput), with the answering process's CPU time per answer.
  * Every answer must be 200 with an accepting body, and the node's own counters must show the path the scenario
  * names; otherwise the run says what went wrong and exits 1. Prints figures; results live in docs/benchmarks.md.
  *
@@ -11,8 +12,9 @@
  *   (builds first; scripts/bench.mjs passes the infra:up settings)
  */
 import Table from 'cli-table3';
-import { availableParallelism, loadavg } from 'node:os';
 import { type LoadResult, type LoadSpec, runLoad } from './support/http-load';
+import { machineLoad } from './support/machine-load';
+import { RawHttpFloor } from './support/raw-http-floor';
 import { mib } from './support/stats';
 import { type DecisionTally, decisionTally, tallyDifference } from './support/verifier-metrics';
 import { VerifierPlatform } from './support/verifier-platform';
@@ -31,22 +33,34 @@ type Request = Pick<LoadSpec, 'method' | 'path' | 'tokenIn'>;
 interface Scenario {
   name: string;
   request: Request;
-  /** Which path of the verifier every request must take, by the node's own counters. */
-  path: 'cached' | 'fresh';
+  /**
+   * Which path of the verifier every request must take, by the node's own counters; `floor`: node:http alone
+   * answers instead of the node, the cost of any HTTP answer here.
+   */
+  path: 'cached' | 'fresh' | 'floor';
 }
 
 interface Outcome {
   scenario: Scenario;
   connections: number;
   result: LoadResult;
-  tally: DecisionTally;
-  /** CPU time the node used during the measured part. */
-  nodeCpuSeconds: number | null;
+  /** The node's decisions during the measured part (none for the floor). */
+  tally: DecisionTally | undefined;
+  /** CPU time the answering process used during the measured part. */
+  cpuSeconds: number | null;
+}
+
+/** What answers a run: the verifier node (with its counters) or the floor. */
+interface Answerer {
+  url: string;
+  cpuSeconds(): Promise<number | null>;
+  tally?: () => Promise<DecisionTally>;
 }
 
 const AUTH: Request = { method: 'GET', path: '/v1/auth', tokenIn: { header: 'Tessera-Token' } };
 const VERIFY: Request = { method: 'POST', path: '/v1/verify', tokenIn: 'json-body' };
 const SCENARIOS: Scenario[] = [
+  { name: 'floor: node:http, fixed answer', request: AUTH, path: 'floor' },
   { name: 'GET /v1/auth, one repeated token', request: AUTH, path: 'cached' },
   { name: 'GET /v1/auth, a fresh token each', request: AUTH, path: 'fresh' },
   { name: 'POST /v1/verify, one repeated token', request: VERIFY, path: 'cached' },
@@ -60,6 +74,7 @@ function problemsOf({ scenario, connections, result, tally }: Outcome): string[]
   if (result.unexpectedBodies > 0) problems.push(`${result.unexpectedBodies} answers without ${ACCEPTED}`);
   if (result.errors > 0) problems.push(`${result.errors} connection errors (${result.timeouts} timeouts)`);
   if (result.requests === 0) problems.push('no answer at all');
+  if (!tally) return problems.map((problem) => `${scenario.name}, ${connections} connections: ${problem}`);
   const decided = tally.fresh + tally.cached;
   // The node may decide the last requests in flight after autocannon stopped listening: up to one per connection.
   if (Math.abs(decided - result.requests) > connections)
@@ -73,6 +88,31 @@ function problemsOf({ scenario, connections, result, tally }: Outcome): string[]
   return problems.map((problem) => `${scenario.name}, ${connections} connections: ${problem}`);
 }
 
+/** The node's counters for a run: which path its decisions took, and their mean time. */
+function decisionColumn(scenario: Scenario, tally: DecisionTally): string {
+  const meanSeconds =
+    scenario.path === 'cached' ? tally.cachedSeconds / tally.cached : tally.freshSeconds / tally.fresh;
+  return `${tally.fresh} fresh, ${tally.cached} cached, ${(meanSeconds * 1e6).toFixed(1)} µs`;
+}
+
+/** One run: the warm-up, then the answerer's counters and CPU time around the measured part. */
+async function measure(scenario: Scenario, spec: LoadSpec, answerer: Answerer): Promise<Outcome> {
+  let before: { tally: DecisionTally | undefined; cpu: number | null } | undefined;
+  const result = await runLoad(spec, async () => {
+    before = { tally: await answerer.tally?.(), cpu: await answerer.cpuSeconds() };
+  });
+  const cpuAfter = await answerer.cpuSeconds();
+  const tallyAfter = await answerer.tally?.();
+  if (!before) throw new Error('the load ran without its warm-up');
+  return {
+    scenario,
+    connections: spec.connections,
+    result,
+    tally: before.tally && tallyAfter ? tallyDifference(before.tally, tallyAfter) : undefined,
+    cpuSeconds: cpuAfter === null || before.cpu === null ? null : cpuAfter - before.cpu,
+  };
+}
+
 async function main(): Promise<void> {
   const brokers = process.env.KAFKA_BROKERS;
   const databaseUrl = process.env.TEST_DATABASE_URL;
@@ -83,10 +123,12 @@ async function main(): Promise<void> {
   const freshTokens = Number(arg('fresh-tokens', '50000'));
   const logLevel = arg('log-level', 'warn');
 
-  const platform = await VerifierPlatform.start({ brokers, databaseUrl, label: 'vs', verifierNodes: 1, logLevel });
+  const floor = await RawHttpFloor.start();
+  let platform: VerifierPlatform | undefined;
   try {
-    const [node] = platform.verifiers;
-    if (!node) throw new Error('no verifier node');
+    platform = await VerifierPlatform.start({ brokers, databaseUrl, label: 'vs', verifierNodes: 1, logLevel });
+    const [verifier] = platform.verifiers;
+    if (!verifier) throw new Error('no verifier node');
     const issuing = Date.now();
     const repeated = await platform.tokens.issue();
     const fresh = await platform.tokens.issueMany(freshTokens);
@@ -94,14 +136,20 @@ async function main(): Promise<void> {
     // Each fresh run starts after the tokens the runs before it took, so no token reaches the node twice.
     let freshTaken = 0;
 
+    const node: Answerer = {
+      url: verifier.url,
+      cpuSeconds: () => verifier.cpuSeconds(),
+      tally: () => decisionTally(verifier.url),
+    };
     const outcomes: Outcome[] = [];
     for (const level of [1, connections]) {
       for (const scenario of SCENARIOS) {
         const tokens = scenario.path === 'fresh' ? fresh.slice(freshTaken) : [repeated];
         if (tokens.length === 0) throw new Error('the earlier runs took every fresh token: raise --fresh-tokens');
+        const answerer = scenario.path === 'floor' ? floor : node;
         const spec: LoadSpec = {
           ...scenario.request,
-          origin: node.url,
+          origin: answerer.url,
           connections: level,
           warmUpSeconds,
           seconds,
@@ -109,33 +157,19 @@ async function main(): Promise<void> {
           expectedStatus: 200,
           expectedInBody: ACCEPTED,
         };
-        let before: { tally: DecisionTally; cpu: number | null } | undefined;
-        const result = await runLoad(spec, async () => {
-          before = { tally: await decisionTally(node.url), cpu: await node.cpuSeconds() };
-        });
-        const cpuAfter = await node.cpuSeconds();
-        if (!before) throw new Error('the load ran without its warm-up');
-        if (scenario.path === 'fresh') freshTaken += result.tokensTaken;
-        outcomes.push({
-          scenario,
-          connections: level,
-          result,
-          tally: tallyDifference(before.tally, await decisionTally(node.url)),
-          nodeCpuSeconds: cpuAfter === null || before.cpu === null ? null : cpuAfter - before.cpu,
-        });
+        const outcome = await measure(scenario, spec, answerer);
+        if (scenario.path === 'fresh') freshTaken += outcome.result.tokensTaken;
+        outcomes.push(outcome);
       }
     }
 
     console.log(
-      `verifier sidecar (built, own process, LOG_LEVEL=${logLevel}), Node.js ${process.version}, ` +
-        `${availableParallelism()} cores, load average ${loadavg()
-          .map((n) => n.toFixed(2))
-          .join(' ')}`,
+      `verifier sidecar (built, own process, LOG_LEVEL=${logLevel}), Node.js ${process.version}, ${machineLoad()}`,
     );
     console.log(
       `autocannon from its own process, ${warmUpSeconds} s warm-up then ${seconds} s per run; ` +
         `${fresh.length + 1} genuine ES256 tokens issued over Kafka in ${issuingSeconds.toFixed(1)} s ` +
-        `(${freshTaken} fresh ones sent); node RSS after the runs ${mib(await node.residentBytes())}`,
+        `(${freshTaken} fresh ones sent); node RSS after the runs ${mib(await verifier.residentBytes())}`,
     );
     const table = new Table({
       style: PLAIN,
@@ -149,17 +183,15 @@ async function main(): Promise<void> {
         'p99.9',
         'max',
         'answers',
-        'node CPU per answer',
+        'CPU per answer',
         'node: path, mean decision',
       ],
     });
     const msText = (value: number) => `${value.toFixed(2)} ms`;
-    for (const { scenario, connections: level, result, tally, nodeCpuSeconds } of outcomes) {
+    for (const { scenario, connections: level, result, tally, cpuSeconds } of outcomes) {
       const statuses = Object.entries(result.statuses)
         .map(([status, count]) => `${count} × ${status}`)
         .join(', ');
-      const decisionMs =
-        scenario.path === 'cached' ? tally.cachedSeconds / tally.cached : tally.freshSeconds / tally.fresh;
       table.push([
         scenario.name,
         String(level),
@@ -170,8 +202,8 @@ async function main(): Promise<void> {
         msText(result.latencyMs.p999),
         msText(result.latencyMs.max),
         `${statuses}, ${result.errors} errors`,
-        nodeCpuSeconds === null ? 'n/a' : `${((nodeCpuSeconds / result.requests) * 1e6).toFixed(0)} µs`,
-        `${tally.fresh} fresh, ${tally.cached} cached, ${(decisionMs * 1e6).toFixed(1)} µs`,
+        cpuSeconds === null ? 'n/a' : `${((cpuSeconds / result.requests) * 1e6).toFixed(0)} µs`,
+        tally ? decisionColumn(scenario, tally) : '',
       ]);
     }
     console.log(table.toString());
@@ -182,7 +214,8 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    await platform.stop();
+    await floor.stop();
+    await platform?.stop();
   }
 }
 
