@@ -10,7 +10,7 @@
  *   (builds first; scripts/bench.mjs passes the infra:up settings)
  */
 import Table from 'cli-table3';
-import { availableParallelism, loadavg } from 'node:os';
+import { machineLoad } from './support/machine-load';
 import { pollUntilRefused, type RefusalWindow } from './support/refusal-poller';
 import { elapsedMs, type LatencySummary, ms, summarise } from './support/stats';
 import { verifyToken } from './support/verifier-client';
@@ -86,9 +86,7 @@ async function main(): Promise<void> {
     const byAll = summarise(measured.map((p) => p.by));
     console.log(
       `revocation propagation to ${NODES} verifier nodes (built, own processes, LOG_LEVEL=${logLevel}), ` +
-        `Node.js ${process.version}, ${availableParallelism()} cores, load average ${loadavg()
-          .map((n) => n.toFixed(2))
-          .join(' ')}`,
+        `Node.js ${process.version}, ${machineLoad()}`,
     );
     console.log(
       `${revocations} device revocations (after ${WARM_UP} not counted), each node polled ${pollMs} ms after each answer`,
