@@ -2,6 +2,25 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 
+/** USER_HZ: what Linux counts /proc CPU times in, 100 on every common architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time a process has used so far, user and system (Linux: /proc/<pid>/stat, in clock ticks of 10 ms), or null
+ * where there is no /proc. Unlike wall time, it does not count the time other work holds the cores (though a crowded
+ * machine still slows what it counts: caches, shared cores).
+ */
+export async function processCpuSeconds(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may hold spaces, in parentheses): utime and stime are 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
 /** A port nobody listens on right now, for a child service. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,6 +115,11 @@ export class ServiceChild {
     } catch {
       return null;
     }
+  }
+
+  /** CPU time the process has used so far (see processCpuSeconds). */
+  cpuSeconds(): Promise<number | null> {
+    return processCpuSeconds(this.pid);
   }
 
   /** SIGTERM, then SIGKILL if it has not left after `timeoutMs`. */
