@@ -68,7 +68,7 @@ function fakeKafka(high = '0') {
 }
 
 /** A batch of `batchMessages` and what the consumer did with its offsets and heartbeats. */
-function batch(batchMessages: KafkaMessage[], isRunning: () => boolean = () => true) {
+function batch(batchMessages: KafkaMessage[], isRunning: () => boolean = () => true, isStale = () => false) {
   const resolved: string[] = [];
   let heartbeats = 0;
   const payload = {
@@ -80,7 +80,7 @@ function batch(batchMessages: KafkaMessage[], isRunning: () => boolean = () => t
     commitOffsetsIfNecessary: async () => undefined,
     uncommittedOffsets: () => ({ topics: [] }),
     isRunning,
-    isStale: () => false,
+    isStale,
     pause: () => () => undefined,
   } as unknown as EachBatchPayload;
   return { payload, resolved, heartbeats: () => heartbeats };
@@ -157,6 +157,20 @@ describe('EventConsumer, a batch at a time', () => {
     await eachBatch(payload);
     expect(applied).toEqual(['a', 'b']);
     expect(resolved).toEqual(['1']);
+    await consumer.stop();
+  });
+
+  it('leaves a stale batch (its partition was sought elsewhere) alone', async () => {
+    const { consumer, eachBatch } = setUp();
+    const applied: string[] = [];
+    consumer.on(RevocationUpsertedV1, async (event) => {
+      applied.push(event.data.reason ?? '');
+    });
+    await consumer.start();
+    const { payload, resolved } = batch(messages([revocation('a')]), undefined, () => true);
+    await eachBatch(payload);
+    expect(applied).toEqual([]);
+    expect(resolved).toEqual([]);
     await consumer.stop();
   });
 

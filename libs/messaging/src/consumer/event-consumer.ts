@@ -168,7 +168,7 @@ export class EventConsumer<Tx> {
   }
 
   /**
-   * Handles a batch's messages in order, as long as the consumer runs and the partition is still this member's. What
+   * Handles a batch's messages in order, as long as the consumer runs and the batch is not stale. What
    * was handled is resolved (and the position advanced) at the end, and every KEEP_ALIVE_MS on the way, with a
    * heartbeat and kafkajs' periodic commit, as it would after each message.
    */
@@ -196,15 +196,19 @@ export class EventConsumer<Tx> {
       source.outcomes.clear();
     };
     let keepAliveAt = Date.now() + KEEP_ALIVE_MS;
+    // Only a seek makes a batch stale, and this consumer's kafkajs consumer is its own and never seeks: asked at the
+    // start and at each keep-alive, not per message (kafkajs builds a JSON key each time).
+    if (payload.isStale()) return;
     try {
       for (const message of payload.batch.messages) {
-        if (!payload.isRunning() || payload.isStale()) break;
+        if (!payload.isRunning()) break;
         await this.handleMessage(source, message);
         handled = message.offset;
         if (Date.now() >= keepAliveAt) {
           settle();
           await payload.heartbeat();
           await payload.commitOffsetsIfNecessary();
+          if (payload.isStale()) break;
           keepAliveAt = Date.now() + KEEP_ALIVE_MS;
         }
       }
