@@ -1,12 +1,17 @@
 import type { RevokedSubject } from './revocation-stream';
 
-/** What bench/verifier-rebuild.ts and the process that rebuilds the view say to each other over IPC. */
+/** What bench/verifier-rebuild.ts and the processes it forks (the view's, the bare reader's) say over IPC. */
 export type RebuildRequest =
   | { type: 'rebuild'; brokers: string[]; prefix: string; nodeId: string; heapSnapshotDir: string | undefined }
-  | { type: 'check'; revoked: RevokedSubject[]; notRevoked: RevokedSubject[] };
+  | { type: 'check'; revoked: RevokedSubject[]; notRevoked: RevokedSubject[] }
+  | { type: 'read'; brokers: string[]; prefix: string; groupId: string };
 
 export interface MemoryFigures {
   heapUsedBytes: number;
+  /** What V8 holds for its heap, used or not. */
+  heapTotalBytes: number;
+  /** Memory of buffers and other objects outside the V8 heap. */
+  externalBytes: number;
   rssBytes: number;
 }
 
@@ -30,4 +35,6 @@ export type RebuildReport =
       heapSnapshot: string | undefined;
     }
   | { type: 'checked'; wronglyRefused: number; wronglyAccepted: number }
+  /** The bare kafkajs read of both topics: from consumer.run() to the last message, and its CPU time. */
+  | { type: 'read'; readMs: number; cpuMs: number; messages: number }
   | { type: 'failed'; error: string };

@@ -10,7 +10,8 @@ import { VerifierView } from '@tessera/verifier';
 import path from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { Registry } from 'prom-client';
-import type { MemoryFigures, RebuildReport, RebuildRequest } from './rebuild-protocol';
+import { nextRequest, report, runForked } from './parent-channel';
+import type { MemoryFigures } from './rebuild-protocol';
 
 /** What a node would log at warn and above (a dead letter, a retry), on stderr, where the bench shows it. */
 const logger = {
@@ -19,17 +20,6 @@ const logger = {
   warn: (details: object, message: string) => process.stderr.write(`${message} ${JSON.stringify(details)}\n`),
   error: (details: object, message: string) => process.stderr.write(`${message} ${JSON.stringify(details)}\n`),
 };
-
-/** Resolves once the message is handed to the IPC channel, so exiting right after does not lose it. */
-function report(message: RebuildReport): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!process.send) throw new Error('run me through bench/verifier-rebuild.ts (fork, with IPC)');
-    process.send(message, undefined, {}, (error) => {
-      if (error) reject(error);
-      else resolve();
-    });
-  });
-}
 
 function collectGarbage(): void {
   if (!global.gc) throw new Error('run with --expose-gc');
@@ -40,16 +30,8 @@ function collectGarbage(): void {
 
 function memory(): MemoryFigures {
   collectGarbage();
-  const { heapUsed, rss } = process.memoryUsage();
-  return { heapUsedBytes: heapUsed, rssBytes: rss };
-}
-
-function nextRequest(): Promise<RebuildRequest> {
-  return new Promise((resolve) => {
-    process.once('message', (message) => {
-      resolve(message as RebuildRequest);
-    });
-  });
+  const { heapUsed, heapTotal, external, rss } = process.memoryUsage();
+  return { heapUsedBytes: heapUsed, heapTotalBytes: heapTotal, externalBytes: external, rssBytes: rss };
 }
 
 async function main(): Promise<void> {
@@ -121,12 +103,4 @@ async function main(): Promise<void> {
   await producer.disconnect();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    const failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    void report({ type: 'failed', error: failure })
-      .catch(() => process.stderr.write(`${failure}\n`))
-      .finally(() => process.exit(1));
-  },
-);
+runForked(main);

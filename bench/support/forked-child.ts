@@ -2,10 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import type { RebuildReport, RebuildRequest } from './rebuild-protocol';
 
-const entry = path.join(__dirname, 'verifier-view-process.js');
-
-/** bench/support/verifier-view-process.ts as a forked process with --expose-gc, spoken to over IPC. */
-export class ViewProcessChild {
+/** One of bench/support's processes (verifier-view-process, kafka-read-process) forked with --expose-gc, over IPC. */
+export class ForkedChild {
   private readonly reports: RebuildReport[] = [];
   private waiting: ((report: RebuildReport) => void) | undefined;
   private exit: string | undefined;
@@ -19,7 +17,7 @@ export class ViewProcessChild {
     });
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        this.exit = `the view process exited (code ${String(code)}, signal ${String(signal)})`;
+        this.exit = `the child process exited (code ${String(code)}, signal ${String(signal)})`;
         this.waiting?.({ type: 'failed', error: this.exit });
         resolve();
       });
@@ -27,9 +25,10 @@ export class ViewProcessChild {
   }
 
   /** `cpuProfileDir`: write a CPU profile of the whole process there (node --cpu-prof). */
-  static start(cpuProfileDir: string | undefined): ViewProcessChild {
+  static start(script: 'verifier-view-process' | 'kafka-read-process', cpuProfileDir?: string): ForkedChild {
     const execArgv = ['--expose-gc', ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])];
-    return new ViewProcessChild(fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const entry = path.join(__dirname, `${script}.js`);
+    return new ForkedChild(fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   }
 
   /** Sends a request and waits for the next report, at most `timeoutMs`; a failure report throws. */
@@ -61,7 +60,7 @@ export class ViewProcessChild {
       const timer = setTimeout(() => {
         this.waiting = undefined;
         this.child.kill('SIGKILL');
-        resolve({ type: 'failed', error: `no report from the view process within ${timeoutMs} ms` });
+        resolve({ type: 'failed', error: `no report from the child process within ${timeoutMs} ms` });
       }, timeoutMs);
       this.waiting = (report) => {
         clearTimeout(timer);
