@@ -17,9 +17,9 @@ export interface NewEvent<Definition extends EventDefinition> {
 }
 
 /**
- * Consumers check every message, so they check with zod's ahead-of-time compiled schemas: generated code for a
- * value the schema accepts (several times faster per event), zod's own parser for any other, so the result and the
- * issues are those of the schema itself.
+ * Consumers check every message and producers every event, so both go through zod's ahead-of-time compiled schemas:
+ * generated code for a value the schema accepts (several times faster), zod's own parser for any other, so the
+ * result and the issues are those of the schema itself.
  */
 const compiledEnvelopeSchema = z.compile(EventEnvelopeSchema);
 
@@ -37,6 +37,11 @@ export class EventCatalog {
     }
   }
 
+  /** The definition's schema, compiled when it is one of this catalog's. */
+  private dataSchema(definition: EventDefinition): z.ZodType {
+    return this.compiledDataSchemas.get(definition) ?? definition.schema;
+  }
+
   private static id(type: string, version: number): string {
     return `${type}@v${version}`;
   }
@@ -50,7 +55,7 @@ export class EventCatalog {
     definition: Definition,
     event: NewEvent<Definition>,
   ): EventEnvelope<EventData<Definition>> {
-    const data = definition.schema.parse(event.data) as EventData<Definition>;
+    const data = this.dataSchema(definition).parse(event.data) as EventData<Definition>;
     const envelope = {
       id: event.id ?? randomUUID(),
       type: definition.type,
@@ -61,7 +66,7 @@ export class EventCatalog {
       key: definition.key(event.tenant, data),
       data,
     };
-    EventEnvelopeSchema.parse(envelope);
+    compiledEnvelopeSchema.parse(envelope);
     return envelope;
   }
 
@@ -79,7 +84,7 @@ export class EventCatalog {
     if (!definition) {
       return { ok: false, reason: `unknown event ${EventCatalog.id(envelope.data.type, envelope.data.version)}` };
     }
-    const data = (this.compiledDataSchemas.get(definition) ?? definition.schema).safeParse(envelope.data.data);
+    const data = this.dataSchema(definition).safeParse(envelope.data.data);
     if (!data.success) {
       return {
         ok: false,
