@@ -7,7 +7,7 @@ import {
   topicName,
 } from '@tessera/contracts';
 import { backoffDelay, sleep } from '@tessera/timing';
-import type { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { errorDetails, type MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
@@ -43,6 +43,22 @@ export interface PartitionEnds {
   partition: number;
   low: string;
   high: string;
+}
+
+/** How often, at most, a long batch resolves what it handled, heartbeats and lets kafkajs commit. */
+const KEEP_ALIVE_MS = 500;
+
+type ConsumedOutcome = 'applied' | 'duplicate' | 'ignored' | 'tombstone';
+
+/** Where a message came from, and what its batch has to do while handling it. */
+interface MessageSource {
+  topic: string;
+  partition: number;
+  definition: TopicDefinition;
+  labels: { topic: string; group: string };
+  heartbeat: () => Promise<void>;
+  /** Counted here and added to the metric once per batch: a labelled counter costs more than handling an event. */
+  outcomes: Map<ConsumedOutcome, number>;
 }
 
 class ConsumerStopping extends Error {
@@ -159,7 +175,9 @@ export class EventConsumer<Tx> {
     if (this.isStopping()) return;
     await this.consumer.run({
       autoCommit: true,
-      eachMessage: (payload) => this.handleMessage(payload),
+      // A batch at a time, its offsets resolved here as far as it got, so stopping mid-batch redelivers the rest.
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
     });
     this.running = true;
   }
@@ -172,19 +190,65 @@ export class EventConsumer<Tx> {
     this.running = false;
   }
 
-  private async handleMessage(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
-    const heartbeat = () => payload.heartbeat();
+  /**
+   * Handles a batch's messages in order, as long as the consumer runs and the batch is not stale. What
+   * was handled is resolved (and the position advanced) at the end, and every KEEP_ALIVE_MS on the way, with a
+   * heartbeat and kafkajs' periodic commit, as it would after each message.
+   */
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition } = payload.batch;
     const definition = this.topicsByName.get(topic);
-    const group = this.options.groupId;
-    const labels = { topic, group };
     if (!definition) return;
+    const source: MessageSource = {
+      topic,
+      partition,
+      definition,
+      labels: { topic, group: this.options.groupId },
+      heartbeat: () => payload.heartbeat(),
+      outcomes: new Map(),
+    };
+    let handled: string | undefined;
+    const settle = () => {
+      if (handled !== undefined) {
+        payload.resolveOffset(handled);
+        this.advance(topic, partition, BigInt(handled) + 1n);
+      }
+      for (const [outcome, count] of source.outcomes) {
+        this.options.metrics?.consumed.inc({ ...source.labels, outcome }, count);
+      }
+      source.outcomes.clear();
+    };
+    let keepAliveAt = Date.now() + KEEP_ALIVE_MS;
+    // Only a seek makes a batch stale, and this consumer's kafkajs consumer is its own and never seeks: asked at the
+    // start and at each keep-alive, not per message (kafkajs builds a JSON key each time).
+    if (payload.isStale()) return;
+    try {
+      for (const message of payload.batch.messages) {
+        if (!payload.isRunning()) break;
+        await this.handleMessage(source, message);
+        handled = message.offset;
+        if (Date.now() >= keepAliveAt) {
+          settle();
+          await payload.heartbeat();
+          await payload.commitOffsetsIfNecessary();
+          if (payload.isStale()) break;
+          keepAliveAt = Date.now() + KEEP_ALIVE_MS;
+        }
+      }
+    } finally {
+      settle();
+    }
+  }
+
+  private async handleMessage(source: MessageSource, message: KafkaMessage): Promise<void> {
+    const { topic, partition, definition, labels, heartbeat } = source;
+    const group = this.options.groupId;
     if (message.value === null) {
       const handler = this.tombstoneHandlers.get(definition.name);
       const key = message.key?.toString('utf8');
       try {
         if (handler && key) await this.retrying(labels, heartbeat, () => handler({ topic: definition, key }));
-        this.options.metrics?.consumed.inc({ ...labels, outcome: 'tombstone' });
+        count(source, 'tombstone');
       } catch (error) {
         if (!(error instanceof PermanentEventError)) throw error;
         await this.deadLetter(
@@ -199,14 +263,14 @@ export class EventConsumer<Tx> {
       } else {
         const handler = this.handlers.get(`${parsed.envelope.type}@v${parsed.envelope.version}`);
         if (!handler) {
-          this.options.metrics?.consumed.inc({ ...labels, outcome: 'ignored' });
+          count(source, 'ignored');
         } else {
           const envelope = parsed.envelope;
           try {
             const outcome = await this.retrying(labels, heartbeat, () =>
               this.options.processedEvents.runOnce(group, envelope.id, (tx) => handler(envelope, tx)),
             );
-            this.options.metrics?.consumed.inc({ ...labels, outcome });
+            count(source, outcome);
           } catch (error) {
             if (!(error instanceof PermanentEventError)) throw error;
             await this.deadLetter(
@@ -217,11 +281,10 @@ export class EventConsumer<Tx> {
         }
       }
     }
-    this.advance(topic, partition, BigInt(message.offset) + 1n);
   }
 
   private async deadLetter(
-    payload: Pick<EachMessagePayload, 'topic' | 'partition' | 'message' | 'heartbeat'>,
+    payload: { topic: string; partition: number; message: KafkaMessage; heartbeat: () => Promise<void> },
     reason: string,
   ) {
     const { topic, partition, message, heartbeat } = payload;
@@ -334,4 +397,8 @@ export class EventConsumer<Tx> {
       this.markCaughtUp();
     }
   }
+}
+
+function count(source: MessageSource, outcome: ConsumedOutcome): void {
+  source.outcomes.set(outcome, (source.outcomes.get(outcome) ?? 0) + 1);
 }

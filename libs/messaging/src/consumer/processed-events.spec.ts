@@ -28,4 +28,13 @@ describe('InMemoryProcessedEvents', () => {
     expect(await store.runOnce('c', 'e3', noop)).toBe('duplicate');
     expect(await store.runOnce('c', 'e1', noop)).toBe('applied');
   });
+
+  it("gives each consumer its own capacity: one consumer's traffic does not push out another's ids", async () => {
+    const store = new InMemoryProcessedEvents(2);
+    const noop = async () => undefined;
+    await store.runOnce('quiet', 'q1', noop);
+    for (const id of ['b1', 'b2', 'b3']) await store.runOnce('busy', id, noop);
+    expect(await store.runOnce('quiet', 'q1', noop)).toBe('duplicate');
+    expect(await store.runOnce('busy', 'b1', noop)).toBe('applied');
+  });
 });

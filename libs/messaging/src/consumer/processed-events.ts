@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { quoteIdentifier } from '../quote-identifier';
+import { RecentIds } from './recent-ids';
 
 /**
  * Makes consumers idempotent: `runOnce` applies `work` for an event id at most once per consumer. Kafka delivers
@@ -55,10 +56,11 @@ export class PostgresProcessedEvents implements ProcessedEvents<EntityManager> {
 
 /**
  * For services that keep nothing durable (the verifier rebuilds its view from Kafka on every start): remembers
- * the most recent event ids, which covers redelivery after a rebalance or an outbox republish.
+ * the most recent `capacity` event ids of each consumer, which covers redelivery after a rebalance or an outbox
+ * republish (a batch sent again after a relay crash comes within minutes of the original).
  */
 export class InMemoryProcessedEvents implements ProcessedEvents<undefined> {
-  private readonly seen = new Map<string, true>();
+  private readonly byConsumer = new Map<string, RecentIds>();
 
   constructor(private readonly capacity = 100_000) {}
 
@@ -67,14 +69,14 @@ export class InMemoryProcessedEvents implements ProcessedEvents<undefined> {
     eventId: string,
     work: (tx: undefined) => Promise<void>,
   ): Promise<'applied' | 'duplicate'> {
-    const id = `${consumer}\u0000${eventId}`;
-    if (this.seen.has(id)) return 'duplicate';
-    await work(undefined);
-    this.seen.set(id, true);
-    if (this.seen.size > this.capacity) {
-      const oldest = this.seen.keys().next();
-      if (!oldest.done) this.seen.delete(oldest.value);
+    let seen = this.byConsumer.get(consumer);
+    if (!seen) {
+      seen = new RecentIds(this.capacity);
+      this.byConsumer.set(consumer, seen);
     }
+    if (seen.has(eventId)) return 'duplicate';
+    await work(undefined);
+    seen.add(eventId);
     return 'applied';
   }
 }
