@@ -184,6 +184,13 @@ describe('examples/jwks-java: a Java verifier with only the JWKS (token service 
     const actor = { tenantId: tenant, keyId: null };
     const es256 = await app.issuance.issue(genuine(tenant));
     const jwksPath = `/tenants/${tenant}/.well-known/jwks.json`;
+    // The JWKS is a snapshot a moment behind a new tenant's keys; the Java side would then wait out its own limit.
+    const signedBy = (JSON.parse(Buffer.from(es256.token.split('.')[0]!, 'base64url').toString()) as { kid: string })
+      .kid;
+    await eventually(
+      async () => JSON.stringify((await app.get(jwksPath)).body).includes(signedBy),
+      'the key in the JWKS',
+    );
     const session = LineSession.start(['--issuer', issuerOf(tenant), '--jwks', `${app.url}${jwksPath}`]);
     try {
       await expect(session.verify(es256.token)).resolves.toMatchObject({ decision: 'accept', tenant });
