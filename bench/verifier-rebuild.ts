@@ -17,22 +17,23 @@ import { EventCatalog, SigningKeyUpsertedV1, Topics, topicName } from '@tessera/
 import { createKafka, silentLogger, TopicProvisioner } from '@tessera/messaging';
 import { generateKeyMaterial } from '@tessera/tokens';
 import Table from 'cli-table3';
-import { type Kafka, type Message, Partitioners } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
 import path from 'node:path';
 import { relayMessage } from './support/relay-message';
-import { type RevokedSubject, RevocationStream, subjectValue } from './support/revocation-stream';
+import { type RevokedSubject, subjectValue } from './support/revocation-stream';
+import { withRelayProducer } from './support/relay-producer';
 import { ForkedChild } from './support/forked-child';
+import { machineLoad } from './support/machine-load';
 import { mib } from './support/stats';
 
 /** No colours: the tables are pasted into docs/benchmarks.md. */
 const PLAIN = { head: [], border: [] };
 const TENANT_NAMES = ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'stark', 'wayne', 'tyrell', 'cyberdyne'];
-/** A record batch per partition stays well under the broker's 1 MB message limit. */
-const SEND_BATCH = 2000;
-const SENDS_IN_FLIGHT = 4;
+/** Building and encoding a million events takes minutes in one process; the machine has two cores. */
+const PUBLISHERS = 2;
 const SAMPLE_SIZE = 1000;
 const REBUILD_TIMEOUT_MS = 10 * 60_000;
 
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     await provision(kafka, prefix);
     const publishStart = performance.now();
     await publishSigningKeys(kafka, prefix, catalog, tenants);
-    const revoked = await publishRevocations(kafka, prefix, new RevocationStream(catalog, tenants), total);
+    const revoked = await publishRevocations(prefix, tenants, total);
     const publishSeconds = (performance.now() - publishStart) / 1000;
     const notRevoked = unrevokedLookalikes(revoked, tenants);
     console.log(
@@ -132,11 +133,8 @@ async function main(): Promise<void> {
         );
       }
     }
-    const load = loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
     console.log(
-      `verifier view rebuilt from ${total} revocations, Node.js ${process.version}, ${availableParallelism()} cores, ${mib(totalmem())} RAM, load average ${load}`,
+      `verifier view rebuilt from ${total} revocations, Node.js ${process.version}, ${mib(totalmem())} RAM, ${machineLoad()}`,
     );
     console.log(table.toString());
     console.log('targets: caught up in under 10 s, under 200 MB (191 MiB) held');
@@ -214,59 +212,33 @@ async function publishSigningKeys(kafka: Kafka, prefix: string, catalog: EventCa
       }),
     );
   });
-  await send(kafka, topicName(Topics.keys, prefix), async (publish) => {
+  await withRelayProducer(kafka, topicName(Topics.keys, prefix), async (publish) => {
     await publish(messages);
   });
 }
 
 /**
- * `total` revocations, sent in batches with a few in flight (acks from all in-sync replicas, murmur2 partitioning by
- * key as the relay's producer); a uniform sample of `SAMPLE_SIZE` of their subjects for the checks.
+ * `total` revocations from `PUBLISHERS` processes side by side, each its share; a uniform sample of `SAMPLE_SIZE`
+ * of their subjects (equal shares, equal samples) for the checks.
  */
-async function publishRevocations(
-  kafka: Kafka,
-  prefix: string,
-  stream: RevocationStream,
-  total: number,
-): Promise<RevokedSubject[]> {
-  const sample: RevokedSubject[] = [];
-  await send(kafka, topicName(Topics.revocations, prefix), async (publish) => {
-    const inFlight = new Set<Promise<void>>();
-    for (let sent = 0; sent < total; sent += SEND_BATCH) {
-      const messages: Message[] = [];
-      for (let i = sent; i < Math.min(total, sent + SEND_BATCH); i++) {
-        const { envelope, subject } = stream.next();
-        messages.push(relayMessage(envelope));
-        // Reservoir sampling: every revocation is as likely to be checked.
-        if (i < SAMPLE_SIZE) sample.push(subject);
-        else if (randomInt(i + 1) < SAMPLE_SIZE) sample[randomInt(SAMPLE_SIZE)] = subject;
+async function publishRevocations(prefix: string, tenants: string[], total: number): Promise<RevokedSubject[]> {
+  const shares = Array.from(
+    { length: PUBLISHERS },
+    (_, i) => Math.floor(total / PUBLISHERS) + (i < total % PUBLISHERS ? 1 : 0),
+  );
+  const samples = await Promise.all(
+    shares.map(async (count) => {
+      const child = ForkedChild.start('revocation-publish-process');
+      try {
+        const sampleSize = Math.round((SAMPLE_SIZE * count) / total);
+        const request = { type: 'publish', brokers: brokers(), prefix, tenants, count, sampleSize } as const;
+        return (await child.ask(request, 'published', REBUILD_TIMEOUT_MS)).sample;
+      } finally {
+        await child.stop();
       }
-      const sending = publish(messages).finally(() => inFlight.delete(sending));
-      inFlight.add(sending);
-      if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-  });
-  return sample;
-}
-
-async function send(
-  kafka: Kafka,
-  topic: string,
-  work: (publish: (messages: Message[]) => Promise<void>) => Promise<void>,
-): Promise<void> {
-  const producer = kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await producer.connect();
-  try {
-    await work(async (messages) => {
-      await producer.send({ topic, acks: -1, messages });
-    });
-  } finally {
-    await producer.disconnect();
-  }
+    }),
+  );
+  return samples.flat();
 }
 
 /** Subjects that must not be refused: a fresh value, a revoked value under another tenant, or under another kind. */

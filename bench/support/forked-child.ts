@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import type { RebuildReport, RebuildRequest } from './rebuild-protocol';
 
-/** One of bench/support's processes (verifier-view-process, kafka-read-process) forked with --expose-gc, over IPC. */
+/** One of bench/support's *-process scripts, forked with --expose-gc and spoken to over IPC. */
 export class ForkedChild {
   private readonly reports: RebuildReport[] = [];
   private waiting: ((report: RebuildReport) => void) | undefined;
@@ -25,7 +25,10 @@ export class ForkedChild {
   }
 
   /** `cpuProfileDir`: write a CPU profile of the whole process there (node --cpu-prof). */
-  static start(script: 'verifier-view-process' | 'kafka-read-process', cpuProfileDir?: string): ForkedChild {
+  static start(
+    script: 'verifier-view-process' | 'kafka-read-process' | 'revocation-publish-process',
+    cpuProfileDir?: string,
+  ): ForkedChild {
     const execArgv = ['--expose-gc', ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])];
     const entry = path.join(__dirname, `${script}.js`);
     return new ForkedChild(fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));

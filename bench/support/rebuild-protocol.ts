@@ -1,10 +1,18 @@
 import type { RevokedSubject } from './revocation-stream';
 
-/** What bench/verifier-rebuild.ts and the processes it forks (the view's, the bare reader's) say over IPC. */
+/** What bench/verifier-rebuild.ts and the processes it forks (publishers, the view's, the bare reader's) say over IPC. */
 export type RebuildRequest =
   | { type: 'rebuild'; brokers: string[]; prefix: string; nodeId: string; heapSnapshotDir: string | undefined }
   | { type: 'check'; revoked: RevokedSubject[]; notRevoked: RevokedSubject[] }
-  | { type: 'read'; brokers: string[]; prefix: string; groupId: string };
+  | { type: 'read'; brokers: string[]; prefix: string; groupId: string }
+  | {
+      type: 'publish';
+      brokers: string[];
+      prefix: string;
+      tenants: string[];
+      count: number;
+      sampleSize: number;
+    };
 
 export interface MemoryFigures {
   heapUsedBytes: number;
@@ -37,4 +45,6 @@ export type RebuildReport =
   | { type: 'checked'; wronglyRefused: number; wronglyAccepted: number }
   /** The bare kafkajs read of both topics: from consumer.run() to the last message, and its CPU time. */
   | { type: 'read'; readMs: number; cpuMs: number; messages: number }
+  /** A uniform sample of the subjects a publishing process revoked. */
+  | { type: 'published'; sample: RevokedSubject[] }
   | { type: 'failed'; error: string };

@@ -1,4 +1,4 @@
-import { type EventEnvelope, EventHeaders } from '@tessera/contracts';
+import { type EventEnvelope, eventHeaders } from '@tessera/contracts';
 import type { Message } from 'kafkajs';
 
 /**
@@ -10,13 +10,7 @@ export function relayMessage(envelope: EventEnvelope): Message {
   return {
     key: envelope.key,
     value: JSON.stringify(inJsonbKeyOrder(envelope)),
-    headers: {
-      [EventHeaders.id]: envelope.id,
-      [EventHeaders.type]: envelope.type,
-      [EventHeaders.version]: String(envelope.version),
-      [EventHeaders.tenant]: envelope.tenant,
-      [EventHeaders.contentType]: 'application/json',
-    },
+    headers: eventHeaders(envelope),
   };
 }
 

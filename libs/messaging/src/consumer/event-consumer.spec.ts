@@ -1,6 +1,6 @@
 import { EventCatalog, RevocationUpsertedV1, TenantUpsertedV1, Topics } from '@tessera/contracts';
 import { sleep } from '@tessera/timing';
-import type { ConsumerRunConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { ConsumerConfig, ConsumerRunConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { silentLogger } from '../logger';
@@ -41,6 +41,7 @@ function messages(values: (object | string | null)[], firstOffset = 0): KafkaMes
 /** A kafkajs client that records the consumer's run() config, so a test can hand it batches itself. */
 function fakeKafka(high = '0') {
   let config: ConsumerRunConfig | undefined;
+  let consumerConfig: ConsumerConfig | undefined;
   let onJoin: ((event: { payload: { memberAssignment: Record<string, number[]> } }) => void) | undefined;
   const consumer = {
     events: { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash' },
@@ -61,7 +62,14 @@ function fakeKafka(high = '0') {
     fetchOffsets: async () => [{ topic, partitions: [{ partition: 0, offset: '-1' }] }],
   };
   return {
-    kafka: { consumer: () => consumer, admin: () => admin } as unknown as Kafka,
+    kafka: {
+      consumer: (options: ConsumerConfig) => {
+        consumerConfig = options;
+        return consumer;
+      },
+      admin: () => admin,
+    } as unknown as Kafka,
+    consumerConfig: () => consumerConfig!,
     config: () => config!,
     join: () => onJoin?.({ payload: { memberAssignment: { [topic]: [0] } } }),
   };
@@ -86,7 +94,7 @@ function batch(batchMessages: KafkaMessage[], isRunning: () => boolean = () => t
   return { payload, resolved, heartbeats: () => heartbeats };
 }
 
-function setUp(high = '0') {
+function setUp(high = '0', maxBytesPerPartition?: number) {
   const fake = fakeKafka(high);
   const letters: DeadLetter[] = [];
   const deadLetters = {
@@ -107,6 +115,7 @@ function setUp(high = '0') {
     deadLetters,
     logger: silentLogger,
     metrics,
+    maxBytesPerPartition,
   });
   const consumed = async () =>
     Object.fromEntries((await metrics.consumed.get()).values.map((v) => [String(v.labels.outcome), v.value]));
@@ -215,5 +224,10 @@ describe('EventConsumer, a batch at a time', () => {
     expect(consumer.isCaughtUp).toBe(true);
     await expect(consumer.caughtUp).resolves.toBeUndefined();
     await consumer.stop();
+  });
+
+  it("fetches kafkajs' default per partition unless told a size", () => {
+    expect(setUp().fake.consumerConfig().maxBytesPerPartition).toBeUndefined();
+    expect(setUp('0', 256 * 1024).fake.consumerConfig().maxBytesPerPartition).toBe(256 * 1024);
   });
 });

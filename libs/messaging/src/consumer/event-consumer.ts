@@ -35,6 +35,8 @@ export interface EventConsumerOptions<Tx> {
   logger: MessagingLogger;
   metrics?: MessagingMetrics;
   sessionTimeoutMs?: number;
+  /** How much one fetch brings per partition (kafkajs' default: 1 MiB). */
+  maxBytesPerPartition?: number;
 }
 
 /** One partition's log start (`low`) and end (`high`, the next offset to be written), full topic name. */
@@ -100,6 +102,7 @@ export class EventConsumer<Tx> {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
       maxWaitTimeInMs: 500,
+      ...(options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: options.maxBytesPerPartition }),
     });
     this.admin = options.kafka.admin();
     this.caughtUp = new Promise((resolve) => {
