@@ -1,4 +1,4 @@
-import { InMemoryProcessedEvents } from './processed-events';
+import { ApplyEveryDelivery, InMemoryProcessedEvents } from './processed-events';
 
 describe('InMemoryProcessedEvents', () => {
   it('applies an event once per consumer', async () => {
@@ -36,5 +36,23 @@ describe('InMemoryProcessedEvents', () => {
     for (const id of ['b1', 'b2', 'b3']) await store.runOnce('busy', id, noop);
     expect(await store.runOnce('quiet', 'q1', noop)).toBe('duplicate');
     expect(await store.runOnce('busy', 'b1', noop)).toBe('applied');
+  });
+});
+
+describe('ApplyEveryDelivery', () => {
+  it('applies every delivery of an event, for handlers that set state', async () => {
+    const store = new ApplyEveryDelivery();
+    const applied: string[] = [];
+    const work = async () => {
+      applied.push('x');
+    };
+    expect(await store.runOnce('verifier-a', 'e1', work)).toBe('applied');
+    expect(await store.runOnce('verifier-a', 'e1', work)).toBe('applied');
+    expect(applied).toHaveLength(2);
+  });
+
+  it('passes a failure on, so the consumer retries', async () => {
+    const store = new ApplyEveryDelivery();
+    await expect(store.runOnce('c', 'e1', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });
 });

@@ -114,5 +114,6 @@ describe('the NestJS guard in a Nest application', () => {
     } finally {
       await app.close();
     }
-  });
+    // Loading Nest into a fresh module registry takes seconds when the machine is busy (jest's default is 5 s).
+  }, 30_000);
 });

@@ -11,7 +11,7 @@ import {
 import {
   type DeadLetterPublisher,
   EventConsumer,
-  InMemoryProcessedEvents,
+  ApplyEveryDelivery,
   type MessagingLogger,
   type MessagingMetrics,
   type PartitionEnds,
@@ -80,7 +80,8 @@ export class VerifierView {
       // A new group each start: the whole compacted history, then every event as it comes.
       fromBeginning: true,
       catalog: options.catalog,
-      processedEvents: new InMemoryProcessedEvents(),
+      // Every handler below sets state: a redelivered event changes nothing.
+      processedEvents: new ApplyEveryDelivery(),
       deadLetters: options.deadLetters,
       logger: options.logger,
       metrics: options.metrics,
