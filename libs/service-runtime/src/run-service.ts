@@ -20,6 +20,8 @@ export interface ServiceDefinition<Schema extends z.ZodObject> {
   module: (config: z.output<Schema>, logger: Logger) => DynamicModule;
   /** The service's tables, for services that keep state; `main.js migrate` runs these migrations and exits. */
   database?: SchemaContents;
+  /** Path prefixes answered without an access log line (see RequestLoggingOptions). */
+  unloggedPaths?: readonly string[];
 }
 
 /** Builds the Nest application of a service with its middleware, without listening (tests listen themselves). */
@@ -32,12 +34,14 @@ export async function createServiceApp<Schema extends z.ZodObject>(
     logger: new PinoNestLogger(logger),
     bodyParser: false,
   });
-  app.use(requestLogging(logger));
+  app.use(requestLogging(logger, { unloggedPaths: definition.unloggedPaths ?? [] }));
   app.use(httpMetrics(app.get(MetricsRegistry)));
   // Endpoints that take larger bodies (APK uploads) stream them with limits of their own.
   app.useBodyParser('json', { limit: '64kb' });
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.disable('x-powered-by');
+  // Express would hash every answer for a weak ETag; no Tessera client makes conditional requests.
+  app.set('etag', false);
   return app;
 }
 

@@ -1,8 +1,9 @@
 import { All, Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { SERVICE_CONFIG, body } from '@tessera/service-runtime';
+import { SERVICE_CONFIG, SERVICE_LOGGER, body } from '@tessera/service-runtime';
 import { MAX_TOKEN_LENGTH } from '@tessera/tokens';
 import type { TokenVerifier, Verification } from '@tessera/verifier';
 import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { VerifierConfig } from '../verifier.config';
 import { TOKEN_VERIFIER } from './tokens';
@@ -25,6 +26,7 @@ export class VerifyController {
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Inject(VerificationMetrics) private readonly metrics: VerificationMetrics,
     @Inject(SERVICE_CONFIG) private readonly config: VerifierConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   @Post('verify')
@@ -75,7 +77,11 @@ export class VerifyController {
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (decision.accepted) this.metrics.decided('accepted', 'ok', decision.cached, seconds);
-    else this.metrics.decided('refused', decision.reason, false, seconds);
+    else {
+      this.metrics.decided('refused', decision.reason, false, seconds);
+      // The reason and its detail, never the token; at debug, since a flood of forged tokens must not flood the logs.
+      this.logger.debug({ reason: decision.reason, detail: decision.detail }, 'token refused');
+    }
     return decision;
   }
 }

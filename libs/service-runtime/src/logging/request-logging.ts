@@ -8,16 +8,27 @@ const REQUEST_ID_HEADER = 'x-request-id';
 /** A caller-supplied id is kept only when it is short and plain, so it cannot smuggle anything into logs. */
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const offered = req.headers[REQUEST_ID_HEADER];
+  const id = typeof offered === 'string' && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
+  res.setHeader(REQUEST_ID_HEADER, id);
+  return id;
+}
+
+export interface RequestLoggingOptions {
+  /**
+   * Path prefixes answered without an access log line (their requests still get an id): a verifier's decision
+   * routes answer thousands of times a second, and count every decision in their metrics instead.
+   */
+  unloggedPaths?: readonly string[];
+}
+
 /** Express middleware: a request id (kept from the caller or made), one access log line per request, no secrets. */
-export function requestLogging(logger: Logger) {
+export function requestLogging(logger: Logger, options: RequestLoggingOptions = {}) {
+  const unloggedPaths = options.unloggedPaths ?? [];
   const http = pinoHttp({
     logger,
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const offered = req.headers[REQUEST_ID_HEADER];
-      const id = typeof offered === 'string' && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
+    genReqId: assignRequestId,
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     // Probes and scrapes every few seconds would drown everything else.
@@ -32,6 +43,11 @@ export function requestLogging(logger: Logger) {
     },
   });
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const url = req.url ?? '';
+    if (unloggedPaths.some((prefix) => url.startsWith(prefix))) {
+      requestContext.run({ requestId: assignRequestId(req, res) }, next);
+      return;
+    }
     http(req, res);
     const requestId = String((req as IncomingMessage & { id: string | number }).id);
     requestContext.run({ requestId }, next);
