@@ -1,3 +1,4 @@
+export * from './attestation';
 export * from './envelope';
 export * from './event-catalog';
 export * from './event-definition';

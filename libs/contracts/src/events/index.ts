@@ -1,5 +1,6 @@
 import type { EventDefinition } from '../event-definition';
 import { ApiKeyUpsertedV1 } from './api-key.events';
+import { AttestationRecordedV1 } from './attestation.events';
 import { AppUpsertedV1 } from './app.events';
 import { DeviceOverrideUpsertedV1, PolicyUpsertedV1 } from './policy.events';
 import { RegistrationUpsertedV1 } from './registration.events';
@@ -11,6 +12,7 @@ import { TenantUpsertedV1 } from './tenant.events';
 import { TokenIssuedV1 } from './token.events';
 
 export * from './api-key.events';
+export * from './attestation.events';
 export * from './app.events';
 export * from './policy.events';
 export * from './registration.events';
@@ -35,4 +37,5 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   SigningKeyUpsertedV1,
   FailureKeyUpsertedV1,
   TokenIssuedV1,
+  AttestationRecordedV1,
 ];

@@ -1,0 +1,2 @@
+export * from './attestation-reasons';
+export * from './sdk-exchange';
