@@ -3,3 +3,4 @@ export * from './merge-rules';
 export * from './presets';
 export * from './rule-changes';
 export * from './sdk-versions';
+export * from './evaluation/attestation-facts';
