@@ -22,6 +22,10 @@ export interface ServiceDefinition<Schema extends z.ZodObject> {
   database?: SchemaContents;
   /** Path prefixes answered without an access log line (see RequestLoggingOptions). */
   unloggedPaths?: readonly string[];
+  /** The largest JSON body any route takes (body-parser's syntax, e.g. '32kb'); default '64kb'. */
+  jsonBodyLimit?: string;
+  /** Express settings of the service's own, e.g. `trust proxy`, applied before the app listens. */
+  configureApp?: (app: NestExpressApplication, config: z.output<Schema>) => void;
 }
 
 /** Builds the Nest application of a service with its middleware, without listening (tests listen themselves). */
@@ -37,11 +41,12 @@ export async function createServiceApp<Schema extends z.ZodObject>(
   app.use(requestLogging(logger, { unloggedPaths: definition.unloggedPaths ?? [] }));
   app.use(httpMetrics(app.get(MetricsRegistry)));
   // Endpoints that take larger bodies (APK uploads) stream them with limits of their own.
-  app.useBodyParser('json', { limit: '64kb' });
+  app.useBodyParser('json', { limit: definition.jsonBodyLimit ?? '64kb' });
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.disable('x-powered-by');
   // Express would hash every answer for a weak ETag; no Tessera client makes conditional requests.
   app.set('etag', false);
+  definition.configureApp?.(app, config);
   return app;
 }
 
