@@ -31,17 +31,14 @@ export function matchRegistration(
   const usable = unexpired.filter((registration) => !facts.isRevoked('registration', registration.registrationId));
   const chosen = preferredRegistration(usable);
   if (chosen !== undefined) return { usable: true, registrationId: chosen.registrationId };
-  const refusal: [RegistrationRefusal, readonly RegistrationRecord[]] =
-    unexpired.length > 0
-      ? ['registration-revoked', unexpired]
-      : matching.length > 0
-        ? ['registration-expired', matching]
-        : ['unregistered-build', []];
-  return {
-    usable: false,
-    registrationId: preferredRegistration(refusal[1])?.registrationId ?? null,
-    reason: refusal[0],
-  };
+  if (unexpired.length > 0) return refused('registration-revoked', unexpired);
+  if (matching.length > 0) return refused('registration-expired', matching);
+  return { usable: false, registrationId: null, reason: 'unregistered-build' };
+}
+
+/** A refusal naming the preferred of the registrations it refuses. */
+function refused(reason: RegistrationRefusal, among: readonly RegistrationRecord[]): RegistrationMatch {
+  return { usable: false, registrationId: preferredRegistration(among)?.registrationId ?? null, reason };
 }
 
 /**
