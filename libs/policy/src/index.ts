@@ -4,3 +4,4 @@ export * from './presets';
 export * from './rule-changes';
 export * from './sdk-versions';
 export * from './evaluation/attestation-facts';
+export * from './evaluation/evaluate-attestation';
