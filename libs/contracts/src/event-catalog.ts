@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EventDefinition, EventData } from './event-definition';
 import { type EventEnvelope, EventEnvelopeSchema } from './envelope';
@@ -57,7 +56,8 @@ export class EventCatalog {
   ): EventEnvelope<EventData<Definition>> {
     const data = this.dataSchema(definition).parse(event.data) as EventData<Definition>;
     const envelope = {
-      id: event.id ?? randomUUID(),
+      // The global WebCrypto, not node:crypto: the contracts are imported by the SDK, which runs on React Native too.
+      id: event.id ?? crypto.randomUUID(),
       type: definition.type,
       version: definition.version,
       tenant: event.tenant,

@@ -1,0 +1,4 @@
+export * from './entity-key';
+export * from './record-groups';
+export * from './registry-view';
+export * from './tenant-registry';
