@@ -53,16 +53,27 @@ export class RecordGroups<R> {
 
   /** Forgets the records expired at `now`; how many. */
   purgeExpired(now: number): number {
-    let purged = 0;
-    // Deleting the entry being visited is safe while iterating a Map.
+    // Each group that lost records is rebuilt once, not once per record.
+    const expired = new Set<string>();
+    const touched = new Set<string>();
     for (const [id, expiresAt] of this.expiries) {
-      if (expiresAt <= now && this.remove(id)) purged += 1;
+      const group = this.groupOf.get(id);
+      if (expiresAt > now || group === undefined) continue;
+      expired.add(id);
+      touched.add(group);
+      this.groupOf.delete(id);
+      this.expiries.delete(id);
     }
-    return purged;
+    for (const group of touched) this.keepIn(group, (record) => !expired.has(this.idOf(record)));
+    return expired.size;
   }
 
   private takeOut(group: string, id: string): void {
-    const left = this.in(group).filter((record) => this.idOf(record) !== id);
+    this.keepIn(group, (record) => this.idOf(record) !== id);
+  }
+
+  private keepIn(group: string, keep: (record: R) => boolean): void {
+    const left = this.in(group).filter(keep);
     if (left.length === 0) this.groups.delete(group);
     else this.groups.set(group, left);
   }
