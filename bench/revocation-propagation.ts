@@ -14,7 +14,7 @@ import { machineLoad } from './support/machine-load';
 import { pollUntilRefused, type RefusalWindow } from './support/refusal-poller';
 import { elapsedMs, type LatencySummary, ms, summarise } from './support/stats';
 import { verifyToken } from './support/verifier-client';
-import { VerifierPlatform } from './support/verifier-platform';
+import { ServicePlatform } from './support/service-platform';
 
 /** No colours: the tables are pasted into docs/benchmarks.md. */
 const PLAIN = { head: [], border: [] };
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const pollMs = Number(arg('poll-ms', '2'));
   const logLevel = arg('log-level', 'warn');
 
-  const platform = await VerifierPlatform.start({ brokers, databaseUrl, label: 'rp', verifierNodes: NODES, logLevel });
+  const platform = await ServicePlatform.start({ brokers, databaseUrl, label: 'rp', verifierNodes: NODES, logLevel });
   try {
     const nodes = platform.verifiers.map((node) => node.url);
     const revoke = async (deviceId: string) => {

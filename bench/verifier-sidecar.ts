@@ -17,7 +17,7 @@ import { machineLoad } from './support/machine-load';
 import { RawHttpFloor } from './support/raw-http-floor';
 import { mib } from './support/stats';
 import { type DecisionTally, decisionTally, tallyDifference } from './support/verifier-metrics';
-import { VerifierPlatform } from './support/verifier-platform';
+import { ServicePlatform } from './support/service-platform';
 
 /** No colours: the tables are pasted into docs/benchmarks.md. */
 const PLAIN = { head: [], border: [] };
@@ -124,9 +124,9 @@ async function main(): Promise<void> {
   const logLevel = arg('log-level', 'warn');
 
   const floor = await RawHttpFloor.start();
-  let platform: VerifierPlatform | undefined;
+  let platform: ServicePlatform | undefined;
   try {
-    platform = await VerifierPlatform.start({ brokers, databaseUrl, label: 'vs', verifierNodes: 1, logLevel });
+    platform = await ServicePlatform.start({ brokers, databaseUrl, label: 'vs', verifierNodes: 1, logLevel });
     const [verifier] = platform.verifiers;
     if (!verifier) throw new Error('no verifier node');
     const issuing = Date.now();

@@ -2,30 +2,33 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { freePort, runToEnd, ServiceChild } from './service-child';
+import { freePort, processCpuSeconds, runToEnd, ServiceChild } from './service-child';
 import { TokenSupply } from './token-supply';
 import { acceptsToken } from './verifier-client';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const entryOf = (service: string) => path.join(root, 'dist', 'apps', service, 'src', 'main.js');
 
-export interface VerifierPlatformOptions {
+export interface ServicePlatformOptions {
   brokers: string;
   databaseUrl: string;
   /** Short lower-case name of the benchmark, in the prefix and schema names. */
   label: string;
   verifierNodes: number;
+  /** Start the integrity service too (its schema, its registry view), with `integritySettings` in its environment. */
+  integrity?: boolean;
+  integritySettings?: Record<string, string>;
   /** LOG_LEVEL of every service (the benchmarks use warn: no access log line per request). */
   logLevel: string;
 }
 
 /**
- * The registration and token services and verifier nodes, each from the build as its own process (the way an
+ * The registration and token services, verifier nodes and optionally the integrity service, each from the build as its own process (the way an
  * operator runs them), on a topic prefix and database schemas of their own, with a tenant bootstrapped through the
  * registration service (its admin key at hand) whose signing keys every node knows. stop() removes the processes,
  * the schemas, the topics and the consumer groups.
  */
-export class VerifierPlatform {
+export class ServicePlatform {
   readonly suffix = randomBytes(4).toString('hex');
   readonly topicPrefix: string;
   readonly tenant: string;
@@ -33,17 +36,22 @@ export class VerifierPlatform {
   adminKey = '';
   private registration: ServiceChild | undefined;
   private tokenService: ServiceChild | undefined;
+  integrityService: ServiceChild | undefined;
   private supply: TokenSupply | undefined;
   private readonly schemas: string[];
 
-  private constructor(private readonly options: VerifierPlatformOptions) {
+  private constructor(private readonly options: ServicePlatformOptions) {
     this.topicPrefix = `bench-${options.label}-${this.suffix}.`;
     this.tenant = `bench-${this.suffix}`;
-    this.schemas = [`bench_${options.label}_reg_${this.suffix}`, `bench_${options.label}_tok_${this.suffix}`];
+    this.schemas = [
+      `bench_${options.label}_reg_${this.suffix}`,
+      `bench_${options.label}_tok_${this.suffix}`,
+      `bench_${options.label}_int_${this.suffix}`,
+    ];
   }
 
-  static async start(options: VerifierPlatformOptions): Promise<VerifierPlatform> {
-    const platform = new VerifierPlatform(options);
+  static async start(options: ServicePlatformOptions): Promise<ServicePlatform> {
+    const platform = new ServicePlatform(options);
     try {
       await platform.startProcesses();
       return platform;
@@ -59,6 +67,11 @@ export class VerifierPlatform {
     return this.supply;
   }
 
+  /** CPU seconds the token service has used so far (null where there is no /proc). */
+  async tokenCpuSeconds(): Promise<number | null> {
+    return this.tokenService ? processCpuSeconds(this.tokenService.pid) : null;
+  }
+
   get registrationUrl(): string {
     if (!this.registration) throw new Error('the platform is not started');
     return this.registration.url;
@@ -66,7 +79,7 @@ export class VerifierPlatform {
 
   private async startProcesses(): Promise<void> {
     const { brokers, databaseUrl, verifierNodes } = this.options;
-    const [registrationSchema = '', tokenSchema = ''] = this.schemas;
+    const [registrationSchema = '', tokenSchema = '', integritySchema = ''] = this.schemas;
     const common = {
       PATH: process.env.PATH ?? '',
       KAFKA_BROKERS: brokers,
@@ -97,6 +110,13 @@ export class VerifierPlatform {
     });
     await Promise.all([this.registration.waitUntilReady(60_000), this.tokenService.waitUntilReady(60_000)]);
     await this.waitForTenantKeys(this.tokenService.url, 30_000);
+    if (this.options.integrity) {
+      this.integrityService = ServiceChild.start(entryOf('integrity'), await freePort(), {
+        ...withDatabase(integritySchema),
+        ...this.options.integritySettings,
+      });
+      await this.integrityService.waitUntilReady(60_000);
+    }
 
     for (let i = 0; i < verifierNodes; i++) {
       this.verifiers.push(
@@ -130,6 +150,7 @@ export class VerifierPlatform {
   async stop(): Promise<void> {
     await this.supply?.stop().catch(() => undefined);
     await Promise.all(this.verifiers.map((node) => node.stop()));
+    await this.integrityService?.stop();
     await Promise.all([this.tokenService?.stop(), this.registration?.stop()]);
     const pool = new Pool({ connectionString: this.options.databaseUrl, max: 1 });
     try {
