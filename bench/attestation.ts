@@ -49,7 +49,7 @@ async function stageTotals(integrityUrl: string): Promise<Map<string, { sum: num
   const text = await (await fetch(`${integrityUrl}/metrics`)).text();
   const totals = new Map<string, { sum: number; count: number }>();
   for (const match of text.matchAll(
-    /^tessera_attestation_stage_seconds_(sum|count)\{stage="([a-z]+)"[^}]*\} ([\d.e+-]+)$/gm,
+    /^tessera_attestation_stage_seconds_(sum|count)\{[^}]*stage="([a-z]+)"[^}]*\} ([\d.e+-]+)$/gm,
   )) {
     const [, kind, stage = '', value = '0'] = match;
     const entry = totals.get(stage) ?? { sum: 0, count: 0 };

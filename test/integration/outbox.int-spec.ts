@@ -1,4 +1,4 @@
-import { Topics } from '@tessera/contracts';
+import { AttestationRecordedV1, RevocationUpsertedV1, Topics } from '@tessera/contracts';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { TopicProbe } from '../support/kafka-probe';
@@ -19,6 +19,7 @@ const suffix = uniqueSuffix();
 const schema = `outbox_${suffix}`;
 const prefix = `test-${suffix}.`;
 const revocations = topicName(Topics.revocations, prefix);
+const attestations = topicName(Topics.attestations, prefix);
 const relayName = `tessera-test-relay-${suffix}`;
 
 describe('transactional outbox against the real Postgres and Kafka', () => {
@@ -32,8 +33,8 @@ describe('transactional outbox against the real Postgres and Kafka', () => {
     dataSource = await createTestSchema(env.databaseUrl, schema);
     await dataSource.query(`CREATE TABLE "${schema}".counter (key text PRIMARY KEY, n integer NOT NULL)`);
     kafka = testKafka(env.kafkaBrokers);
-    await provisionTopics(kafka, prefix, [Topics.revocations, Topics.deadLetter]);
-    probe = await new TopicProbe(env.kafkaBrokers, [revocations]).start();
+    await provisionTopics(kafka, prefix, [Topics.revocations, Topics.attestations, Topics.deadLetter]);
+    probe = await new TopicProbe(env.kafkaBrokers, [revocations, attestations]).start();
     // A poll interval far beyond the test's waits: what gets published here was woken by the commit (NOTIFY).
     relay = relayFor(env.databaseUrl, kafka, schema, 600_000, relayName);
     await relay.relay.start();
@@ -72,6 +73,46 @@ describe('transactional outbox against the real Postgres and Kafka', () => {
       [envelope.id],
     );
     expect(rows[0]?.published_at).toBeInstanceOf(Date);
+  });
+
+  it('publishes an event appended alone (one statement, woken by its commit), and keeps compacted topics ordered', async () => {
+    const envelope = await writer.appendUnordered(dataSource, AttestationRecordedV1, {
+      tenant: 'acme',
+      data: {
+        attestationId: randomUUID(),
+        appId: randomUUID(),
+        verdict: 'pass',
+        reasons: [],
+        monitored: [],
+        registrationId: randomUUID(),
+        deviceId: null,
+        installationKeyThumbprint: null,
+        platform: 'android',
+        sdkVersion: '1.0.0',
+        jti: randomUUID(),
+        latencyMs: 3,
+        clientIp: null,
+      },
+    });
+    await probe.waitFor(
+      (received) => received.some((m) => m.topic === attestations && m.value?.includes(envelope.id)),
+      10_000,
+      'the event appended alone',
+    );
+    const before = await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${schema}".outbox_event`);
+    await expect(
+      writer.appendUnordered(dataSource, RevocationUpsertedV1, {
+        tenant: 'acme',
+        data: {
+          revocationId: randomUUID(),
+          subject: { kind: 'device', value: 'd1' },
+          createdAt: new Date().toISOString(),
+          expiresAt: null,
+        },
+      }),
+    ).rejects.toThrow('compacted');
+    const after = await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${schema}".outbox_event`);
+    expect(after[0]?.n).toBe(before[0]?.n);
   });
 
   it('publishes nothing for a rolled-back change', async () => {
