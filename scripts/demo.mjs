@@ -2,7 +2,9 @@
 // `tessera` CLI to create a team and a developer key; the developer adds an Android app and registers a build from
 // a real signed APK with an expiry; the admin sets a strict policy and revokes a device. Then it reads the events
 // each step published from Kafka and prints them, and lists the tenant's signing keys from the token service (which
-// made them when the tenant's event arrived) with the tenant's JWKS URL. Any failure is reported and makes the
+// made them when the tenant's event arrived) with the tenant's JWKS URL. Last, the app attests: the SDK core with a
+// simulated device of each profile (genuine, repackaged, rooted, hooked, emulator, behind a proxy) gets a token from
+// the integrity service, and the verifier accepts the genuine device's only. Any failure is reported and makes the
 // start command fail.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -14,7 +16,23 @@ const APK = path.join('libs', 'apk', 'test-fixtures', 'v3-ec-p256-targetSdk-30.a
 const APK_PACKAGE = 'android.appsecurity.cts.tinyapp';
 
 /** Where scripts/start-all.mjs runs the services the CLI talks to, unless it says otherwise (its `services`). */
-const DEFAULT_URLS = { registration: 'http://127.0.0.1:3001', token: 'http://127.0.0.1:3003' };
+const DEFAULT_URLS = {
+  registration: 'http://127.0.0.1:3001',
+  integrity: 'http://127.0.0.1:3002',
+  token: 'http://127.0.0.1:3003',
+  verifier: 'http://127.0.0.1:3005',
+};
+/** How long the integrity service may take to learn the app and its registration from the registry topic. */
+const INTEGRITY_DEADLINE_MS = 30_000;
+/** The simulated devices the walk-through attests with, and what the verifier must decide on each one's token. */
+const DEVICE_PROFILES = [
+  ['genuine', 'accept'],
+  ['repackaged', 'refuse'],
+  ['rooted', 'refuse'],
+  ['hooked', 'refuse'],
+  ['emulator', 'refuse'],
+  ['proxy', 'refuse'],
+];
 /** How long the token service may take to learn the tenant and its admin key from the registry topic. */
 const TOKEN_SERVICE_DEADLINE_MS = 30_000;
 
@@ -73,7 +91,18 @@ export async function runDemo({ root, env, say, urls = DEFAULT_URLS }) {
   const asDeveloper = { TESSERA_API_KEY: developer.key };
   const app = tesseraJson(['app', 'add', 'Tiny', '--platform', 'android', '--package', APK_PACKAGE], asDeveloper);
   const registration = tesseraJson(['registration', 'add', APK, '--expire-after', '600s'], asDeveloper);
-  const policy = tesseraJson(['policy', 'add', 'strict', '--preset', 'strict']);
+  // Key Attestation and Play Integrity are not verified yet: required, they would fail every device.
+  const policy = tesseraJson([
+    'policy',
+    'add',
+    'strict',
+    '--preset',
+    'strict',
+    '--set',
+    'evidence.androidKeyAttestation=optional',
+    '--set',
+    'evidence.playIntegrity=optional',
+  ]);
   tesseraJson(['app', 'set-policy', APK_PACKAGE, 'strict']);
   const revocation = tesseraJson(['revoke', 'device', 'demo-lost-phone', '--reason', 'reported lost']);
   say(
@@ -93,8 +122,63 @@ export async function runDemo({ root, env, say, urls = DEFAULT_URLS }) {
   say('  every step is on its topic.');
 
   await showSigningKeys({ tenant, tokenUrl: urls.token, say, tessera, attempt: (args) => spawnNode([cli, ...args]) });
+  await attestDevices({ root, tenant, appId: app.id, registration, urls, say });
   say(`  Go on with: TESSERA_CONFIG=${path.relative(root, cliConfig)} npm run -s tessera -- signing-key settings`);
   return { tenant, cliConfig };
+}
+
+/**
+ * The app attests with the SDK core (libs/sdk, from the build) on a simulated device of each profile; the verifier
+ * decides on each token. Retried until the integrity service's view has the app (it learns it from the registry topic
+ * a moment after it was made) and the genuine device passes, or the deadline.
+ */
+async function attestDevices({ root, tenant, appId, registration, urls, say }) {
+  const { MemoryInstallationKeyStore, SimulatedDevice, TesseraClient } = await import(
+    path.join(root, 'dist', 'libs', 'sdk', 'src', 'index.js')
+  );
+  const genuine = {
+    platform: 'android',
+    packageName: APK_PACKAGE,
+    signingCertificateSha256: registration.signingCertificateSha256,
+    versionCode: registration.versionCodes.min,
+  };
+  const attest = async (profile) => {
+    const device = SimulatedDevice.profile(profile, genuine);
+    const sdk = new TesseraClient({
+      baseUrl: urls.integrity,
+      tenant,
+      appId,
+      measurement: device.measurement,
+      deviceSignals: device.deviceSignals,
+      keyStore: new MemoryInstallationKeyStore(),
+    });
+    const { token } = await sdk.token();
+    const response = await fetch(`${urls.verifier}/v1/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    return { token, decision: await response.json() };
+  };
+  const deadline = Date.now() + INTEGRITY_DEADLINE_MS;
+  for (;;) {
+    const first = await attest('genuine').catch((error) => ({ error }));
+    if (first.decision?.decision === 'accept') break;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `a genuine device was not accepted within ${INTEGRITY_DEADLINE_MS / 1000} s: ${JSON.stringify(first.decision ?? String(first.error))}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  say('  the app attests with the SDK on simulated devices; the verifier decides on each token it got:');
+  for (const [profile, expected] of DEVICE_PROFILES) {
+    const { token, decision } = await attest(profile);
+    const reason = decision.decision === 'accept' ? '' : ` (${decision.reason})`;
+    say(`    ${profile.padEnd(11)} token ...${token.slice(-24)}  verifier: ${decision.decision}${reason}`);
+    if (decision.decision !== expected) throw new Error(`the ${profile} device's token was not ${expected}ed`);
+  }
+  say("  only the genuine device's token is accepted; the others got tokens too, which do not say which check failed.");
 }
 
 /**
