@@ -18,6 +18,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import type { AttestationLoadResult, AttestationLoadSpec } from './support/attestation-load-child';
 import { machineLoad } from './support/machine-load';
+import { cpuSecondsByCommand } from './support/process-group-cpu';
 import { processCpuSeconds } from './support/service-child';
 import { ServicePlatform } from './support/service-platform';
 import { ms, summarise } from './support/stats';
@@ -80,7 +81,8 @@ interface Level {
   concurrency: number;
   result: AttestationLoadResult;
   stages: Map<string, number>;
-  cpuMsPerAttestation: { integrity: number | null; token: number | null };
+  /** ms of CPU per attestation, by process (group). */
+  cpuMsPerAttestation: Record<'integrity' | 'token' | 'postgres' | 'kafka' | 'load', number | null>;
 }
 
 async function main(): Promise<void> {
@@ -140,7 +142,11 @@ async function main(): Promise<void> {
 
     for (const concurrency of levels) {
       const before = await stageTotals(integrity.url);
-      const cpuBefore = { integrity: await processCpuSeconds(integrity.pid), token: await platform.tokenCpuSeconds() };
+      const cpuBefore = {
+        integrity: await processCpuSeconds(integrity.pid),
+        token: await platform.tokenCpuSeconds(),
+        groups: await cpuSecondsByCommand(['postgres', 'java']),
+      };
       const result = await runLoad({
         integrityUrl: integrity.url,
         tenant: platform.tenant,
@@ -151,7 +157,11 @@ async function main(): Promise<void> {
         seconds,
       });
       const after = await stageTotals(integrity.url);
-      const cpuAfter = { integrity: await processCpuSeconds(integrity.pid), token: await platform.tokenCpuSeconds() };
+      const cpuAfter = {
+        integrity: await processCpuSeconds(integrity.pid),
+        token: await platform.tokenCpuSeconds(),
+        groups: await cpuSecondsByCommand(['postgres', 'java']),
+      };
       const stages = new Map<string, number>();
       for (const stage of STAGES) {
         const b = before.get(stage) ?? { sum: 0, count: 0 };
@@ -169,6 +179,10 @@ async function main(): Promise<void> {
         cpuMsPerAttestation: {
           integrity: perAttestation(cpuAfter.integrity, cpuBefore.integrity),
           token: perAttestation(cpuAfter.token, cpuBefore.token),
+          postgres: perAttestation(cpuAfter.groups.get('postgres') ?? null, cpuBefore.groups.get('postgres') ?? null),
+          // The broker is the only java process of the machine's services.
+          kafka: perAttestation(cpuAfter.groups.get('java') ?? null, cpuBefore.groups.get('java') ?? null),
+          load: result.made > 0 ? (result.cpuSeconds * 1000) / result.made : null,
         },
       });
       const problems = Object.entries(result.unexpected);
@@ -201,11 +215,14 @@ async function main(): Promise<void> {
       'challenge p50/p99',
       'attest p50/p99',
       'signing p50',
-      'integrity CPU',
-      'token CPU',
     ],
     style: PLAIN,
   });
+  const cpuTable = new Table({
+    head: ['devices', 'integrity', 'token', 'postgres (all backends)', 'kafka broker', 'load (SDK side)', 'sum'],
+    style: PLAIN,
+  });
+  const cpuMs = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(2)} ms`);
   for (const { concurrency, result, cpuMsPerAttestation } of results) {
     const complete = summarise(result.complete);
     const challenge = summarise(result.challenge);
@@ -220,11 +237,22 @@ async function main(): Promise<void> {
       `${ms(challenge.p50)} / ${ms(challenge.p99)}`,
       `${ms(attest.p50)} / ${ms(attest.p99)}`,
       ms(signing.p50),
-      cpuMsPerAttestation.integrity === null ? 'n/a' : `${cpuMsPerAttestation.integrity.toFixed(2)} ms`,
-      cpuMsPerAttestation.token === null ? 'n/a' : `${cpuMsPerAttestation.token.toFixed(2)} ms`,
+    ]);
+    const parts = Object.values(cpuMsPerAttestation).filter((part): part is number => part !== null);
+    const sum = parts.length === Object.keys(cpuMsPerAttestation).length ? parts.reduce((a, b) => a + b, 0) : null;
+    cpuTable.push([
+      concurrency,
+      cpuMs(cpuMsPerAttestation.integrity),
+      cpuMs(cpuMsPerAttestation.token),
+      cpuMs(cpuMsPerAttestation.postgres),
+      cpuMs(cpuMsPerAttestation.kafka),
+      cpuMs(cpuMsPerAttestation.load),
+      cpuMs(sum),
     ]);
   }
   console.log(table.toString());
+  console.log('CPU per attestation, by process (warm-up included, over every attestation made):');
+  console.log(cpuTable.toString());
   const stagesTable = new Table({ head: ['devices', ...STAGES.map((s) => `${s} (mean)`)], style: PLAIN });
   for (const { concurrency, stages } of results) {
     stagesTable.push([concurrency, ...STAGES.map((stage) => ms(stages.get(stage) ?? NaN))]);

@@ -31,6 +31,9 @@ export interface AttestationLoadResult {
   measuredSeconds: number;
   /** One token the attestations got, for the parent to have a verifier check. */
   sampleToken?: string;
+  /** Attestations made, warm-up included, and the CPU seconds this process spent on them. */
+  made: number;
+  cpuSeconds: number;
 }
 
 const SIGNALS = {
@@ -87,6 +90,7 @@ async function device(
       continue;
     }
     result.sampleToken = attest.body.token;
+    result.made += 1;
     if (!counted) continue;
     result.complete.push(done - started);
     result.challenge.push(challenged - started);
@@ -105,13 +109,18 @@ async function main(): Promise<void> {
     signing: [],
     unexpected: {},
     measuredSeconds: spec.seconds,
+    made: 0,
+    cpuSeconds: 0,
   };
+  const cpuBefore = process.cpuUsage();
   const measureFrom = Date.now() + spec.warmUpSeconds * 1000;
   const until = measureFrom + spec.seconds * 1000;
   let measuring = false;
   const startMeasuring = setTimeout(() => (measuring = true), spec.warmUpSeconds * 1000);
   await Promise.all(Array.from({ length: spec.concurrency }, () => device(spec, result, () => measuring, until)));
   clearTimeout(startMeasuring);
+  const cpu = process.cpuUsage(cpuBefore);
+  result.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   process.send?.(result);
 }
 
