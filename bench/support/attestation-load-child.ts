@@ -5,7 +5,7 @@
  * (and its two requests') to the parent over IPC. Every answer must be 201/200 with a token; anything else is
  * counted by status and reason, and the parent fails the run on it.
  */
-import type { AppMeasurement, SdkEvidencePayload } from '@tessera/contracts';
+import { type AppMeasurement, NO_DEVICE_SIGNALS, type SdkEvidencePayload } from '@tessera/contracts';
 import { signSdkEvidence } from '@tessera/evidence';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
@@ -35,15 +35,6 @@ export interface AttestationLoadResult {
   made: number;
   cpuSeconds: number;
 }
-
-const SIGNALS = {
-  rootedOrJailbroken: false,
-  emulator: false,
-  debugger: false,
-  hookingFramework: false,
-  proxy: false,
-  userInstalledCa: false,
-};
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url, {
@@ -79,7 +70,7 @@ async function device(
       nonce: challenge.body.nonce as string,
       iat: Math.floor(Date.now() / 1000),
       app: spec.measurement,
-      device: { signals: SIGNALS, sdkVersion: '1.0.0' },
+      device: { signals: NO_DEVICE_SIGNALS, sdkVersion: '1.0.0' },
     };
     const evidence = await signSdkEvidence(payload, { privateKey, publicJwk });
     const signed = performance.now();

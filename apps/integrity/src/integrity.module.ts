@@ -9,14 +9,14 @@ import { AttestController } from './attestations/attest.controller';
 import { AttestationFlow } from './attestations/attestation-flow';
 import { AttestationMetrics } from './attestations/attestation-metrics';
 import { TokenClient } from './attestations/token-client';
-import { ChallengeCleanup } from './challenges/challenge-cleanup';
+import { challengeCleanup } from './challenges/challenge-cleanup';
 import { ChallengeController } from './challenges/challenge.controller';
 import { ChallengeStore } from './challenges/challenge-store';
 import type { IntegrityConfig } from './integrity.config';
 import { integritySchema } from './migrations';
 import { IntegrityStore } from './persistence/integrity-store';
 import { registerRegistryViewMetrics } from './registry/registry-view-metrics';
-import { RegistryViewPurge } from './registry/registry-view-purge';
+import { registryViewPurge } from './registry/registry-view-purge';
 
 /** The integrity service: challenges, evidence verification and policy evaluation; the SDK attestation endpoints. */
 @Module({})
@@ -35,18 +35,19 @@ export class IntegrityModule {
       controllers: [ChallengeController, AttestController],
       providers: [
         IntegrityStore,
-        ChallengeStore,
         {
-          provide: ChallengeCleanup,
-          inject: [ServiceLifecycle, ChallengeStore],
-          useFactory: (lifecycle: ServiceLifecycle, challenges: ChallengeStore) => {
-            const cleanup = new ChallengeCleanup(
-              challenges,
-              config.INTEGRITY_CHALLENGE_CLEANUP_SECONDS * 1000,
-              logger.child({ component: 'challenge-cleanup' }),
+          provide: ChallengeStore,
+          inject: [ServiceLifecycle, IntegrityStore],
+          useFactory: (lifecycle: ServiceLifecycle, store: IntegrityStore) => {
+            const challenges = new ChallengeStore(store);
+            lifecycle.register(
+              challengeCleanup(
+                challenges,
+                config.INTEGRITY_CHALLENGE_CLEANUP_SECONDS * 1000,
+                logger.child({ component: 'challenge-cleanup' }),
+              ),
             );
-            lifecycle.register(cleanup);
-            return cleanup;
+            return challenges;
           },
         },
         {
@@ -79,7 +80,7 @@ export class IntegrityModule {
               metrics,
             });
             lifecycle.register(consumer);
-            lifecycle.register(new RegistryViewPurge(view, logger.child({ component: 'registry-view-purge' })));
+            lifecycle.register(registryViewPurge(view, logger.child({ component: 'registry-view-purge' })));
             return consumer;
           },
         },

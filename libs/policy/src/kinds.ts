@@ -1,4 +1,4 @@
-import type { Platform, PolicyRules } from '@tessera/contracts';
+import { DEVICE_SIGNALS, type Platform, type PolicyRules } from '@tessera/contracts';
 
 /** The kinds of evidence a policy rules on, in the order the rules list them. */
 export type EvidenceKind = keyof PolicyRules['evidence'];
@@ -12,14 +12,8 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
   'playIntegrity',
 ];
 
-export const SIGNAL_KINDS: readonly SignalKind[] = [
-  'rootedOrJailbroken',
-  'emulator',
-  'debugger',
-  'hookingFramework',
-  'proxy',
-  'userInstalledCa',
-];
+/** The device signals, as the contracts list them (the SDK reports exactly these). */
+export const SIGNAL_KINDS: readonly SignalKind[] = DEVICE_SIGNALS;
 
 /**
  * The evidence that exists on each platform. One policy can be assigned to apps of both platforms, so a rule on

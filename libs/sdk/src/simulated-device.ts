@@ -1,4 +1,4 @@
-import type { AppMeasurement, DeviceSignals } from '@tessera/contracts';
+import { type AppMeasurement, type DeviceSignals, NO_DEVICE_SIGNALS } from '@tessera/contracts';
 import type { DeviceOs, DeviceReport, DeviceSignalProvider } from './device-signals';
 
 /** The devices the simulator plays, each one thing wrong with it (bar `genuine`). */
@@ -11,14 +11,7 @@ const OTHER_REPACKAGER_CERTIFICATE = '0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d
 const REPACKAGER_TEAM = 'ZZ9PLURALZ';
 const OTHER_REPACKAGER_TEAM = 'QQ0REPACK0';
 
-const CLEAN: DeviceSignals = Object.freeze({
-  rootedOrJailbroken: false,
-  emulator: false,
-  debugger: false,
-  hookingFramework: false,
-  proxy: false,
-  userInstalledCa: false,
-});
+const CLEAN: DeviceSignals = NO_DEVICE_SIGNALS;
 
 const SIGNALS: Record<SimulatedDeviceProfile, Partial<DeviceSignals>> = {
   genuine: {},

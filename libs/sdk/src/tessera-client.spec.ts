@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TOKEN_HEADER } from '@tessera/contracts';
+import { NO_DEVICE_SIGNALS, TOKEN_HEADER } from '@tessera/contracts';
 import { TesseraError } from './errors';
 import { APP_ID, clientWorld, GENUINE_ANDROID } from './testing/client-world';
 import { TesseraClient } from './tessera-client';
@@ -35,14 +35,7 @@ describe('TesseraClient: one attestation round', () => {
       iat: Math.floor(clock.now() / 1000),
       app: GENUINE_ANDROID,
       device: {
-        signals: {
-          rootedOrJailbroken: false,
-          emulator: false,
-          debugger: false,
-          hookingFramework: false,
-          proxy: false,
-          userInstalledCa: false,
-        },
+        signals: { ...NO_DEVICE_SIGNALS },
         sdkVersion: SDK_VERSION,
         os: { name: 'android', version: '14' },
       },

@@ -19,3 +19,4 @@ export * from './service-lifecycle';
 export * from './service-runtime.module';
 export * from './tokens';
 export * from './database/schema-store';
+export * from './interval-worker';

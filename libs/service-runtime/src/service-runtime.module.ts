@@ -7,7 +7,7 @@ import { DatabaseConnection, dataSourceOptions, type SchemaContents } from '@tes
 import { DeadLetterPublisher, MessagingMetrics, OutboxRelay, PostgresProcessedEvents } from '@tessera/messaging';
 import type { Logger } from 'pino';
 import { DATABASE_PROBE, databaseProviders } from './database/database-providers';
-import { ProcessedEventRetention } from './database/processed-event-retention';
+import { processedEventRetention } from './database/processed-event-retention';
 import { HealthController } from './health/health.controller';
 import { READINESS_PROBES, type ReadinessProbe } from './health/readiness-probe';
 import { KafkaRuntime } from './kafka/kafka-runtime';
@@ -166,7 +166,7 @@ export class ServiceRuntimeModule {
         ) => {
           const lifecycle = new ServiceLifecycleHooks(logger, kafka, db, relay);
           lifecycle.register(
-            new ProcessedEventRetention(
+            processedEventRetention(
               processed,
               config.PROCESSED_EVENT_RETENTION_DAYS,
               logger.child({ component: 'retention' }),

@@ -4,6 +4,7 @@ import {
   AttestRequestSchema,
   DeviceSignalsSchema,
   MAX_SDK_EVIDENCE_LENGTH,
+  NO_DEVICE_SIGNALS,
   SdkEvidencePayloadSchema,
 } from './sdk-exchange';
 
@@ -19,14 +20,7 @@ const payload = {
     versionCode: 42,
   },
   device: {
-    signals: {
-      rootedOrJailbroken: false,
-      emulator: false,
-      debugger: false,
-      hookingFramework: false,
-      proxy: false,
-      userInstalledCa: false,
-    },
+    signals: { ...NO_DEVICE_SIGNALS },
     sdkVersion: '1.0.0',
   },
 };

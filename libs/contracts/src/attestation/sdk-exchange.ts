@@ -55,6 +55,16 @@ export const DeviceSignalsSchema = z.strictObject({
 });
 export type DeviceSignals = z.output<typeof DeviceSignalsSchema>;
 
+/** A device on which the SDK found nothing: every signal absent. */
+export const NO_DEVICE_SIGNALS: Readonly<DeviceSignals> = Object.freeze({
+  rootedOrJailbroken: false,
+  emulator: false,
+  debugger: false,
+  hookingFramework: false,
+  proxy: false,
+  userInstalledCa: false,
+});
+
 /** A semver version, e.g. the SDK's own. */
 const SemverSchema = z
   .string()

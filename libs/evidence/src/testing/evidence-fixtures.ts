@@ -1,4 +1,4 @@
-import type { SdkEvidencePayload } from '@tessera/contracts';
+import { NO_DEVICE_SIGNALS, type SdkEvidencePayload } from '@tessera/contracts';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { EvidenceSigningKey } from '../sign-evidence';
 
@@ -22,14 +22,7 @@ export function evidencePayload(extra: Partial<SdkEvidencePayload> = {}): SdkEvi
       versionCode: 42,
     },
     device: {
-      signals: {
-        rootedOrJailbroken: false,
-        emulator: false,
-        debugger: false,
-        hookingFramework: false,
-        proxy: false,
-        userInstalledCa: false,
-      },
+      signals: { ...NO_DEVICE_SIGNALS },
       sdkVersion: '0.1.0',
       os: { name: 'android', version: '14' },
     },

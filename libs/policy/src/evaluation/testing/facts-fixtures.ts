@@ -1,4 +1,10 @@
-import type { AppMeasurement, Build, DeviceSignals, PolicyRules } from '@tessera/contracts';
+import {
+  type AppMeasurement,
+  type Build,
+  type DeviceSignals,
+  NO_DEVICE_SIGNALS,
+  type PolicyRules,
+} from '@tessera/contracts';
 import type { EvidenceKind } from '../../kinds';
 import { DEFAULT_POLICY_RULES } from '../../presets';
 import type {
@@ -88,14 +94,7 @@ export const override = (change: Partial<DeviceOverrideRecord> = {}): DeviceOver
 /** `ms` from NOW, as an event writes times. */
 export const at = (ms: number): string => new Date(NOW + ms).toISOString();
 
-export const NO_SIGNALS: DeviceSignals = Object.freeze({
-  rootedOrJailbroken: false,
-  emulator: false,
-  debugger: false,
-  hookingFramework: false,
-  proxy: false,
-  userInstalledCa: false,
-});
+export const NO_SIGNALS: DeviceSignals = NO_DEVICE_SIGNALS;
 
 /** What a case changes in the genuine attestation's facts. */
 export interface Scenario {
