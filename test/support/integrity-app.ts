@@ -1,9 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createLogger, createServiceApp } from '@tessera/service-runtime';
+import { createLogger } from '@tessera/service-runtime';
 import { DataSource } from 'typeorm';
 import { integrityConfigSchema } from '../../apps/integrity/src/integrity.config';
 import { integrityService } from '../../apps/integrity/src/integrity.service-definition';
-import { eventually } from './eventually';
+import { dropSchema, listenInProcess, statefulServiceSettings } from './in-process-service';
 import type { TestEnvironment } from './test-environment';
 
 /** The integrity service in this process, on a schema and topic prefix of its own; ready once its view caught up. */
@@ -21,26 +21,10 @@ export class IntegrityApp {
     topicPrefix: string,
     settings: Record<string, string> = {},
   ): Promise<IntegrityApp> {
-    const config = integrityConfigSchema.parse({
-      KAFKA_BROKERS: env.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      DATABASE_URL: env.databaseUrl,
-      DATABASE_SCHEMA: schema,
-      DATABASE_POOL_MAX: '4',
-      OUTBOX_POLL_INTERVAL_MS: '250',
-      LOG_LEVEL: 'silent',
-      ...settings,
-    });
-    const app = await createServiceApp(integrityService, config, createLogger('integrity', config.LOG_LEVEL));
-    await app.listen(0, '127.0.0.1');
-    const address = app.getHttpServer().address() as { port: number };
-    const started = new IntegrityApp(app, `http://127.0.0.1:${address.port}`, schema, env.databaseUrl);
-    await eventually(
-      async () => (await fetch(`${started.url}/health/ready`)).status === 200,
-      'the integrity service to be ready',
-      60_000,
-    );
-    return started;
+    const config = integrityConfigSchema.parse({ ...statefulServiceSettings(env, schema, topicPrefix), ...settings });
+    const logger = createLogger('integrity', config.LOG_LEVEL);
+    const { app, url } = await listenInProcess(integrityService, config, logger);
+    return new IntegrityApp(app, url, schema, env.databaseUrl);
   }
 
   get dataSource(): DataSource {
@@ -66,12 +50,8 @@ export class IntegrityApp {
     };
   }
 
-  async stop(dropSchema = true): Promise<void> {
+  async stop(drop = true): Promise<void> {
     await this.app.close();
-    if (!dropSchema) return;
-    const admin = new DataSource({ type: 'postgres', url: this.databaseUrl });
-    await admin.initialize();
-    await admin.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
-    await admin.destroy();
+    if (drop) await dropSchema(this.databaseUrl, this.schema);
   }
 }

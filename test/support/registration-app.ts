@@ -1,13 +1,12 @@
 import { Writable } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { OutboxWriter } from '@tessera/messaging';
-import { createLogger, createServiceApp } from '@tessera/service-runtime';
+import { createLogger } from '@tessera/service-runtime';
 import { DataSource } from 'typeorm';
 import { bootstrapTenant, type BootstrappedTenant } from '../../apps/registration/src/access/bootstrap';
 import { registrationConfigSchema } from '../../apps/registration/src/registration.config';
 import { registrationService } from '../../apps/registration/src/registration.service-definition';
-import { eventually } from './eventually';
-import { TEST_KEK } from './test-kek';
+import { dropSchema, listenInProcess, statefulServiceSettings } from './in-process-service';
 import type { TestEnvironment } from './test-environment';
 
 /** The registration service in this process, on a schema and topic prefix of its own, listening on a free port. */
@@ -28,14 +27,7 @@ export class RegistrationApp {
     settings: Record<string, string> = {},
   ): Promise<RegistrationApp> {
     const config = registrationConfigSchema.parse({
-      KAFKA_BROKERS: env.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      DATABASE_URL: env.databaseUrl,
-      DATABASE_SCHEMA: schema,
-      DATABASE_POOL_MAX: '4',
-      OUTBOX_POLL_INTERVAL_MS: '250',
-      LOG_LEVEL: 'silent',
-      TESSERA_KEK: TEST_KEK,
+      ...statefulServiceSettings(env, schema, topicPrefix),
       ...settings,
     });
     const logLines: string[] = [];
@@ -46,15 +38,8 @@ export class RegistrationApp {
       },
     });
     const logger = createLogger('registration', config.LOG_LEVEL, destination);
-    const app = await createServiceApp(registrationService, config, logger);
-    await app.listen(0, '127.0.0.1');
-    const address = app.getHttpServer().address() as { port: number };
-    const started = new RegistrationApp(app, `http://127.0.0.1:${address.port}`, schema, env.databaseUrl, logLines);
-    await eventually(
-      async () => (await fetch(`${started.url}/health/ready`)).status === 200,
-      'the registration service to be ready',
-      60_000,
-    );
+    const { app, url } = await listenInProcess(registrationService, config, logger);
+    const started = new RegistrationApp(app, url, schema, env.databaseUrl, logLines);
     return started;
   }
 
@@ -111,12 +96,8 @@ export class RegistrationApp {
     return counted;
   }
 
-  async stop(dropSchema = true): Promise<void> {
+  async stop(drop = true): Promise<void> {
     await this.app.close();
-    if (!dropSchema) return;
-    const admin = new DataSource({ type: 'postgres', url: this.databaseUrl });
-    await admin.initialize();
-    await admin.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
-    await admin.destroy();
+    if (drop) await dropSchema(this.databaseUrl, this.schema);
   }
 }

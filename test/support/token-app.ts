@@ -1,13 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createLogger, createServiceApp } from '@tessera/service-runtime';
+import { createLogger } from '@tessera/service-runtime';
 import { DataSource } from 'typeorm';
 import { TokenInspector } from '../../apps/token/src/inspection/token-inspector';
 import { TokenIssuance } from '../../apps/token/src/issuance/token-issuance';
 import { SigningKeysService } from '../../apps/token/src/keys/signing-keys.service';
 import { tokenConfigSchema } from '../../apps/token/src/token.config';
 import { tokenService } from '../../apps/token/src/token.service-definition';
-import { eventually } from './eventually';
-import { TEST_KEK } from './test-kek';
+import { dropSchema, listenInProcess, statefulServiceSettings } from './in-process-service';
 import type { TestEnvironment } from './test-environment';
 
 /** The token service in this process, on a schema and topic prefix of its own, listening on a free port. */
@@ -26,26 +25,12 @@ export class TokenApp {
     settings: Record<string, string> = {},
   ): Promise<TokenApp> {
     const config = tokenConfigSchema.parse({
-      KAFKA_BROKERS: env.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      DATABASE_URL: env.databaseUrl,
-      DATABASE_SCHEMA: schema,
-      DATABASE_POOL_MAX: '4',
-      OUTBOX_POLL_INTERVAL_MS: '250',
-      LOG_LEVEL: 'silent',
-      TESSERA_KEK: TEST_KEK,
+      ...statefulServiceSettings(env, schema, topicPrefix),
       TOKEN_ISSUER: 'https://tessera.test',
       ...settings,
     });
-    const app = await createServiceApp(tokenService, config, createLogger('token', config.LOG_LEVEL));
-    await app.listen(0, '127.0.0.1');
-    const address = app.getHttpServer().address() as { port: number };
-    const started = new TokenApp(app, `http://127.0.0.1:${address.port}`, schema, env.databaseUrl);
-    await eventually(
-      async () => (await fetch(`${started.url}/health/ready`)).status === 200,
-      'the token service to be ready',
-      60_000,
-    );
+    const { app, url } = await listenInProcess(tokenService, config, createLogger('token', config.LOG_LEVEL));
+    const started = new TokenApp(app, url, schema, env.databaseUrl);
     return started;
   }
 
@@ -75,12 +60,8 @@ export class TokenApp {
     };
   }
 
-  async stop(dropSchema = true): Promise<void> {
+  async stop(drop = true): Promise<void> {
     await this.app.close();
-    if (!dropSchema) return;
-    const admin = new DataSource({ type: 'postgres', url: this.databaseUrl });
-    await admin.initialize();
-    await admin.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
-    await admin.destroy();
+    if (drop) await dropSchema(this.databaseUrl, this.schema);
   }
 }
