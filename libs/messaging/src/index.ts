@@ -14,3 +14,4 @@ export * from './outbox/outbox-shard';
 export * from './outbox/outbox-writer';
 export * from './quote-identifier';
 export * from './request-reply';
+export * from './consumer/view-consumer';

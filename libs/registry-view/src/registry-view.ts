@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import {
   AppUpsertedV1,
   DeviceOverrideUpsertedV1,
-  type EventCatalog,
   type EventData,
   PolicyUpsertedV1,
   type PolicyRules,
@@ -13,13 +12,7 @@ import {
   type TopicDefinition,
   Topics,
 } from '@tessera/contracts';
-import {
-  ApplyEveryDelivery,
-  type DeadLetterPublisher,
-  EventConsumer,
-  type MessagingLogger,
-  type MessagingMetrics,
-} from '@tessera/messaging';
+import { type EventConsumer, type ViewConsumerOptions, viewConsumer } from '@tessera/messaging';
 import {
   DEFAULT_POLICY_RULES,
   type DeviceOverrideRecord,
@@ -27,7 +20,6 @@ import {
   type RevocationSubjectKind,
 } from '@tessera/policy';
 import { type ExpiringEntries, RevocationIndex } from '@tessera/verifier';
-import type { Kafka } from 'kafkajs';
 import { parseEntityKey } from './entity-key';
 import { type AppRecord, TenantRegistry, type TenantStatus } from './tenant-registry';
 
@@ -201,31 +193,11 @@ export class RegistryView implements ExpiringEntries {
   }
 
   /** The consumer that feeds the view: start it, and count the view as ready once it has caught up. */
-  consumer(options: {
-    kafka: Kafka;
-    topicPrefix: string;
-    catalog: EventCatalog;
-    deadLetters: DeadLetterPublisher;
-    logger: MessagingLogger;
-    metrics?: MessagingMetrics | undefined;
-  }): EventConsumer<undefined> {
-    const consumer = new EventConsumer<undefined>({
-      kafka: options.kafka,
+  consumer(options: ViewConsumerOptions): EventConsumer<undefined> {
+    const consumer = viewConsumer({
+      ...options,
       groupId: `${options.topicPrefix}tessera-registry-view-${this.nodeId}`,
       topics: VIEW_TOPICS,
-      topicPrefix: options.topicPrefix,
-      // A new group each start: the whole compacted history, then every event as it comes.
-      fromBeginning: true,
-      catalog: options.catalog,
-      // Every apply* sets state: a redelivered event changes nothing.
-      processedEvents: new ApplyEveryDelivery(),
-      deadLetters: options.deadLetters,
-      logger: options.logger,
-      metrics: options.metrics,
-      sessionTimeoutMs: 10_000,
-      // As the verifier's view: a fetched batch is held whole while it is handled; a quarter of kafkajs' default
-      // keeps a large rebuild's memory lower, no slower.
-      maxBytesPerPartition: 256 * 1024,
     })
       .on(TenantUpsertedV1, (event) => {
         this.applyTenant(event.tenant, event.data);

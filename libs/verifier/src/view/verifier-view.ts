@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import {
-  type EventCatalog,
   FailureKeyUpsertedV1,
   RevocationUpsertedV1,
   SigningKeyUpsertedV1,
@@ -9,12 +8,11 @@ import {
   topicName,
 } from '@tessera/contracts';
 import {
-  type DeadLetterPublisher,
-  EventConsumer,
-  ApplyEveryDelivery,
+  type EventConsumer,
   type MessagingLogger,
-  type MessagingMetrics,
   type PartitionEnds,
+  type ViewConsumerOptions,
+  viewConsumer,
 } from '@tessera/messaging';
 import { RevocationIndex } from '../revocation-index';
 import { VerificationKeySet } from '../verification-key-set';
@@ -64,31 +62,11 @@ export class VerifierView {
     });
   }
 
-  consumer(options: {
-    kafka: Kafka;
-    topicPrefix: string;
-    catalog: EventCatalog;
-    deadLetters: DeadLetterPublisher;
-    logger: MessagingLogger;
-    metrics?: MessagingMetrics | undefined;
-  }): EventConsumer<undefined> {
-    return new EventConsumer<undefined>({
-      kafka: options.kafka,
+  consumer(options: ViewConsumerOptions): EventConsumer<undefined> {
+    return viewConsumer({
+      ...options,
       groupId: `${options.topicPrefix}tessera-verifier-${this.nodeId}`,
       topics: VIEW_TOPICS,
-      topicPrefix: options.topicPrefix,
-      // A new group each start: the whole compacted history, then every event as it comes.
-      fromBeginning: true,
-      catalog: options.catalog,
-      // Every handler below sets state: a redelivered event changes nothing.
-      processedEvents: new ApplyEveryDelivery(),
-      deadLetters: options.deadLetters,
-      logger: options.logger,
-      metrics: options.metrics,
-      sessionTimeoutMs: 10_000,
-      // A fetched batch is held whole while it is handled, and the allocator keeps the pages of large freed fetch
-      // buffers: a quarter of kafkajs' default keeps a million-revocation rebuild ~80 MiB lower, no slower.
-      maxBytesPerPartition: 256 * 1024,
     })
       .on(SigningKeyUpsertedV1, (event) => {
         this.keys.applySigningKey(event.tenant, event.data);
