@@ -228,6 +228,38 @@ describe('the integrity service: challenge, SDK evidence, verdict, token (real K
     expect((await recorded())[0]).toMatchObject({ verdict: 'fail', reasons: ['device-revoked'] });
   });
 
+  it("applies device overrides made through the admin API: a tester's rooted phone passes, a blocked phone fails", async () => {
+    const testerStore = new MemoryInstallationKeyStore();
+    const tester = client('rooted', { keyStore: testerStore });
+    const blockedStore = new MemoryInstallationKeyStore();
+    const blocked = client('genuine', { keyStore: blockedStore });
+    for (const [sdk, verdict] of [
+      [tester, 'pass'],
+      [blocked, 'fail'],
+    ] as const) {
+      const override = await registration.call('POST', '/v1/device-overrides', {
+        key: admin,
+        body: { deviceId: await sdk.installationId(), appId, verdict, reason: `integrity test ${verdict}` },
+      });
+      expect(override.status).toBe(201);
+    }
+    await eventually(
+      async () =>
+        (await verifier.verify((await client('rooted', { keyStore: testerStore }).token()).token)).decision ===
+        'accept',
+      "the tester's override to waive the rooted signal",
+      5000,
+    );
+    await eventually(
+      async () =>
+        (await verifier.verify((await client('genuine', { keyStore: blockedStore }).token()).token)).decision ===
+        'refuse',
+      'the blocking override to fail a genuine device',
+      5000,
+    );
+    expect((await recorded())[0]).toMatchObject({ verdict: 'fail', reasons: ['device-override'] });
+  });
+
   it('fails a build whose registration expired', async () => {
     const shortLived = await createApp('com.example.shortlived');
     await register(shortLived, { expiresAt: new Date(Date.now() + 1500).toISOString() });
