@@ -1,4 +1,5 @@
 export * from './attestation';
+export * from './pins';
 export * from './envelope';
 export * from './event-catalog';
 export * from './event-definition';

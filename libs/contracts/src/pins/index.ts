@@ -1,0 +1,2 @@
+export * from './pin-config';
+export * from './pin-shapes';
