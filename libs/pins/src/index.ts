@@ -1,1 +1,1 @@
-export * from './matching';
+export * from './portable';

@@ -1,0 +1,3 @@
+// What the SDK shares with the pins service (`@tessera/pins/portable`): no node: imports, so it runs on React Native.
+export * from './domain-pattern';
+export * from './spki-pin';
