@@ -20,3 +20,4 @@ export * from './service-runtime.module';
 export * from './tokens';
 export * from './database/schema-store';
 export * from './interval-worker';
+export * from './auth/known-api-keys';
