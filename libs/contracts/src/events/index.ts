@@ -2,6 +2,7 @@ import type { EventDefinition } from '../event-definition';
 import { ApiKeyUpsertedV1 } from './api-key.events';
 import { AttestationRecordedV1 } from './attestation.events';
 import { AppUpsertedV1 } from './app.events';
+import { ProtectedDomainUpsertedV1 } from './pins.events';
 import { DeviceOverrideUpsertedV1, PolicyUpsertedV1 } from './policy.events';
 import { RegistrationUpsertedV1 } from './registration.events';
 import { RevocationUpsertedV1 } from './revocation.events';
@@ -14,6 +15,7 @@ import { TokenIssuedV1 } from './token.events';
 export * from './api-key.events';
 export * from './attestation.events';
 export * from './app.events';
+export * from './pins.events';
 export * from './policy.events';
 export * from './registration.events';
 export * from './revocation.events';
@@ -38,4 +40,5 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   FailureKeyUpsertedV1,
   TokenIssuedV1,
   AttestationRecordedV1,
+  ProtectedDomainUpsertedV1,
 ];

@@ -1,0 +1,40 @@
+import { EventCatalog } from '../event-catalog';
+import type { EventData } from '../event-definition';
+import { Topics } from '../topics';
+import { ALL_EVENTS } from './index';
+import { ProtectedDomainUpsertedV1 } from './pins.events';
+
+const catalog = new EventCatalog();
+const domain: EventData<typeof ProtectedDomainUpsertedV1> = {
+  domainId: '7c1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
+  pattern: '*.example.com',
+  port: 443,
+  mode: 'pinned',
+  appIds: null,
+  pins: [
+    { pin: `${'A'.repeat(43)}=`, source: 'leaf', label: null, certificate: null },
+    { pin: `${'B'.repeat(43)}=`, source: 'backup', label: 'offline key, safe 2', certificate: null },
+  ],
+  revision: 1,
+  createdAt: '2026-12-02T10:00:00.000Z',
+  updatedAt: '2026-12-02T10:00:00.000Z',
+};
+
+describe('protected-domain.upserted v1', () => {
+  it('is listed, goes to the compacted pins topic and is keyed <tenant>/protected-domain/<id>', () => {
+    expect(ALL_EVENTS).toContain(ProtectedDomainUpsertedV1);
+    expect(Topics.pins.cleanupPolicy).toBe('compact');
+    const envelope = catalog.build(ProtectedDomainUpsertedV1, { tenant: 'acme', producer: 'pins', data: domain });
+    expect(envelope.key).toBe(`acme/protected-domain/${domain.domainId}`);
+  });
+
+  it.each([
+    ['a pattern with a port', { ...domain, pattern: 'api.example.com:443' }],
+    ['a pin that is not a SHA-256 in base64', { ...domain, pins: [{ ...domain.pins[0], pin: 'abc' }] }],
+    ['no pins', { ...domain, pins: [] }],
+    ['port 0', { ...domain, port: 0 }],
+    ['an unknown mode', { ...domain, mode: 'trust-me' }],
+  ])('refuses %s', (_what, data) => {
+    expect(ProtectedDomainUpsertedV1.schema.safeParse(data).success).toBe(false);
+  });
+});

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { defineEvent } from '../event-definition';
+import { EventTimeSchema } from '../identifiers';
+import { DomainPatternSchema, DomainPinSchema, PinModeSchema } from '../pins/pin-shapes';
+import { Topics } from '../topics';
+
+/**
+ * A protected API domain of a tenant and the pins its apps must enforce for it: the pins service's state, from which
+ * every pins node (and the integrity service, for the config version) builds each app's signed pin config.
+ */
+export const ProtectedDomainUpsertedV1 = defineEvent({
+  type: 'protected-domain.upserted',
+  version: 1,
+  topic: Topics.pins,
+  description: 'a protected API domain and its pin set, latest state (a tombstone on its key removes it)',
+  schema: z.object({
+    domainId: z.uuid(),
+    pattern: DomainPatternSchema,
+    port: z.number().int().min(1).max(65_535),
+    mode: PinModeSchema,
+    /** The apps whose config carries the domain; null: every app of the tenant. */
+    appIds: z.array(z.uuid()).max(500).nullable(),
+    pins: z.array(DomainPinSchema).min(1).max(20),
+    /** Grows with every change of the domain: a config's version is derived from its domains'. */
+    revision: z.number().int().positive(),
+    createdAt: EventTimeSchema,
+    updatedAt: EventTimeSchema,
+  }),
+  key: (tenant, data) => `${tenant}/protected-domain/${data.domainId}`,
+});
