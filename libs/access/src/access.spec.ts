@@ -72,6 +72,7 @@ describe('roles', () => {
     'policy:write',
     'revocation:write',
     'signing-key:write',
+    'pins:write',
   ] as const;
   const admin: Principal = { tenantId: 't', keyId: 'k1', role: 'admin', teamId: null };
   const dev: Principal = { tenantId: 't', keyId: 'k2', role: 'developer', teamId: 'team-a' };
@@ -82,12 +83,14 @@ describe('roles', () => {
     }
     expect(can(admin, 'signing-key:read')).toBe(true);
     expect(can(admin, 'token:inspect')).toBe(true);
+    expect(can(admin, 'pins:read')).toBe(true);
     expect(canSeeTeam(admin, 'team-b')).toBe(true);
     expect(canWriteTeamResources(admin, 'team-b')).toBe(true);
   });
 
   it('give developers their own team, read-only elsewhere, and no administration', () => {
     expect(can(dev, 'tenant:read')).toBe(true);
+    expect(can(dev, 'pins:read')).toBe(true);
     expect(can(dev, 'team:read')).toBe(true);
     expect(can(dev, 'app:read')).toBe(true);
     expect(can(dev, 'app:write')).toBe(true);

@@ -31,7 +31,10 @@ export type Permission =
   // The token service's admin endpoints: its signing keys (listed, then rotated or retired) and tokens it issued.
   | 'signing-key:read'
   | 'signing-key:write'
-  | 'token:inspect';
+  | 'token:inspect'
+  // The pins service's admin endpoints: protected domains, their pin sets and rotations, pin-violation reports.
+  | 'pins:read'
+  | 'pins:write';
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([
@@ -50,6 +53,8 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'signing-key:read',
     'signing-key:write',
     'token:inspect',
+    'pins:read',
+    'pins:write',
   ]),
   // Developers change their own team's apps, registrations and secure strings (canWriteTeamResources), and read
   // the tenant's policies and revocations that apply to them; policy assignment and overrides are admin work.
@@ -64,6 +69,9 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'revocation:read',
     'signing-key:read',
     'token:inspect',
+    // Developers see the pins their apps enforce and the violations they report; changing them is the server
+    // team's (admin) work, since a wrong pin set cuts every app off from the API.
+    'pins:read',
   ]),
 };
 
