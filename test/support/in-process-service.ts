@@ -46,3 +46,30 @@ export async function dropSchema(databaseUrl: string, schema: string): Promise<v
   await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await admin.destroy();
 }
+
+export interface CallOptions {
+  /** An API key, sent as `Authorization: Bearer <key>`. */
+  key?: string;
+  body?: unknown;
+  rawBody?: string | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+/** One request to a service's HTTP API: JSON in (unless rawBody), the status and the parsed JSON answer out. */
+export async function callService(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
+  let body: string | Uint8Array | undefined;
+  if (options.rawBody !== undefined || options.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = options.rawBody ?? JSON.stringify(options.body);
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}

@@ -6,7 +6,13 @@ import { DataSource } from 'typeorm';
 import { bootstrapTenant, type BootstrappedTenant } from '../../apps/registration/src/access/bootstrap';
 import { registrationConfigSchema } from '../../apps/registration/src/registration.config';
 import { registrationService } from '../../apps/registration/src/registration.service-definition';
-import { dropSchema, listenInProcess, statefulServiceSettings } from './in-process-service';
+import {
+  type CallOptions,
+  callService,
+  dropSchema,
+  listenInProcess,
+  statefulServiceSettings,
+} from './in-process-service';
 import type { TestEnvironment } from './test-environment';
 
 /** The registration service in this process, on a schema and topic prefix of its own, listening on a free port. */
@@ -52,21 +58,12 @@ export class RegistrationApp {
   }
 
   /** One request to the admin API; the body is JSON when there is one (`rawBody` as is, JSON unless told). */
-  async call(
+  call(
     method: string,
     path: string,
-    options: { key?: string; body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> } = {},
+    options: CallOptions = {},
   ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
-    let body: string | Uint8Array | undefined;
-    if (options.rawBody !== undefined || options.body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-      body = options.rawBody ?? JSON.stringify(options.body);
-    }
-    const response = await fetch(`${this.url}${path}`, { method, headers, body });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return callService(this.url, method, path, options);
   }
 
   /** A team of the key's tenant with one developer key, made through the API as an admin would. */

@@ -1,8 +1,10 @@
 import type { SchemaContents } from '@tessera/database';
 import { MessagingTablesV11795300000000 } from '@tessera/messaging';
+import { KnownApiKeyTables1795800000000 } from '@tessera/service-runtime';
+import { ProtectedDomainTable1795800000001 } from './1795800000001-protected-domain-table';
 
 /** The pins schema: its entities and committed migrations, oldest first. Run at startup, or with `main.js migrate`. */
 export const pinsSchema: SchemaContents = {
   entities: [],
-  migrations: [MessagingTablesV11795300000000],
+  migrations: [MessagingTablesV11795300000000, KnownApiKeyTables1795800000000, ProtectedDomainTable1795800000001],
 };

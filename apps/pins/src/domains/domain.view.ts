@@ -1,0 +1,29 @@
+import type { DomainPin, EventData, ProtectedDomainUpsertedV1 } from '@tessera/contracts';
+
+export interface DomainRow {
+  id: string;
+  pattern: string;
+  port: number;
+  mode: 'pinned' | 'managed-trust';
+  app_ids: string[] | null;
+  pins: DomainPin[];
+  revision: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A protected domain as the admin API answers it and as its event carries it. */
+export function domainView(row: DomainRow): EventData<typeof ProtectedDomainUpsertedV1> & { id: string } {
+  return {
+    id: row.id,
+    domainId: row.id,
+    pattern: row.pattern,
+    port: row.port,
+    mode: row.mode,
+    appIds: row.app_ids,
+    pins: row.pins,
+    revision: row.revision,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,79 @@
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { Principal } from '@tessera/access';
+import { type DomainPin, ProtectedDomainUpsertedV1, Topics } from '@tessera/contracts';
+import { randomUUID } from 'node:crypto';
+import { PinsStore } from '../persistence/pins-store';
+import { pinSetProblem } from './domain-pin-set';
+import { type DomainRow, domainView } from './domain.view';
+import type { CreateDomain } from './domains.schemas';
+
+const COLUMNS = 'id, pattern, port, mode, app_ids, pins, revision, created_at, updated_at';
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '23505';
+}
+
+/** The tenant's protected domains: each change commits with its protected-domain.upserted (or tombstone). */
+@Injectable()
+export class DomainsService {
+  constructor(@Inject(PinsStore) private readonly store: PinsStore) {}
+
+  async create(principal: Principal, input: CreateDomain) {
+    const pins: DomainPin[] = input.pins.map((typed) => ({
+      pin: typed.pin,
+      source: typed.source,
+      label: typed.label ?? null,
+      certificate: null,
+    }));
+    const problem = pinSetProblem(pins);
+    if (problem) throw new BadRequestException({ statusCode: 400, message: problem, reason: 'pin-set-refused' });
+    try {
+      return await this.store.transaction(async (tx) => {
+        const rows: DomainRow[] = await tx.query(
+          `INSERT INTO ${this.store.table('protected_domain')} (id, tenant_id, pattern, port, mode, app_ids, pins)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${COLUMNS}`,
+          [randomUUID(), principal.tenantId, input.pattern, input.port, input.mode, input.appIds, JSON.stringify(pins)],
+        );
+        const view = domainView(rows[0] as DomainRow);
+        const { id: _id, ...data } = view;
+        await this.store.outbox.append(tx, ProtectedDomainUpsertedV1, { tenant: principal.tenantId, data });
+        return view;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictException(`${input.pattern} port ${input.port} is a protected domain already`);
+      }
+      throw error;
+    }
+  }
+
+  async list(principal: Principal) {
+    const rows: DomainRow[] = await this.store.dataSource.query(
+      `SELECT ${COLUMNS} FROM ${this.store.table('protected_domain')} WHERE tenant_id = $1 ORDER BY pattern, port`,
+      [principal.tenantId],
+    );
+    return { items: rows.map(domainView) };
+  }
+
+  async get(principal: Principal, id: string) {
+    const rows: DomainRow[] = await this.store.dataSource.query(
+      `SELECT ${COLUMNS} FROM ${this.store.table('protected_domain')} WHERE tenant_id = $1 AND id = $2`,
+      [principal.tenantId, id],
+    );
+    const [row] = rows;
+    if (!row) throw new NotFoundException('no such protected domain');
+    return domainView(row);
+  }
+
+  /** Stops protecting the domain: its apps' next configs no longer pin it. */
+  async remove(principal: Principal, id: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const deleted: [unknown[], number] = await tx.query(
+        `DELETE FROM ${this.store.table('protected_domain')} WHERE tenant_id = $1 AND id = $2`,
+        [principal.tenantId, id],
+      );
+      if (deleted[1] === 0) throw new NotFoundException('no such protected domain');
+      await this.store.outbox.appendTombstone(tx, Topics.pins, `${principal.tenantId}/protected-domain/${id}`);
+    });
+  }
+}

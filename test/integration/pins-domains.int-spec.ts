@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { Topics, topicName } from '@tessera/contracts';
+import { eventually } from '../support/eventually';
+import { PinsApp } from '../support/pins-app';
+import { RegistrationApp } from '../support/registration-app';
+import { StateEvents } from '../support/state-events';
+import { testEnvironment, uniqueSuffix } from '../support/test-environment';
+
+const env = testEnvironment();
+const pin = (seed: string) => createHash('sha256').update(seed).digest('base64');
+
+describe('the pins service: protected domains and their pin sets (real Kafka and Postgres)', () => {
+  const suffix = uniqueSuffix();
+  const prefix = `pd${suffix}.`;
+  const tenant = `pins-${suffix}`;
+  let registration: RegistrationApp;
+  let pins: PinsApp;
+  let events: StateEvents;
+  let admin: string;
+  let developer: string;
+
+  const pinSet = [
+    { pin: pin('leaf key'), label: 'api.example.com leaf' },
+    { pin: pin('backup key'), source: 'backup', label: 'offline backup, safe 2' },
+  ];
+
+  beforeAll(async () => {
+    registration = await RegistrationApp.start(env, `preg_${suffix}`, prefix);
+    pins = await PinsApp.start(env, `ppin_${suffix}`, prefix);
+    events = await StateEvents.start(env.kafkaBrokers, [topicName(Topics.pins, prefix)]);
+    admin = (await registration.bootstrap(tenant)).key;
+    developer = (await registration.teamWithDeveloper(admin, 'Mobile')).developerKey;
+    // The pins service authenticates the keys once their api-key.upserted has reached it.
+    await eventually(
+      async () => (await pins.call('GET', '/v1/domains', { key: developer })).status === 200,
+      'the keys',
+    );
+  });
+
+  afterAll(async () => {
+    await events.stop();
+    await pins.stop();
+    await registration.stop();
+  });
+
+  it('protects a domain with a pin set, publishes protected-domain.upserted, and serves it back', async () => {
+    const created = await pins.call('POST', '/v1/domains', {
+      key: admin,
+      body: { pattern: 'api.example.com', pins: pinSet },
+    });
+    expect(created).toMatchObject({
+      status: 201,
+      body: { pattern: 'api.example.com', port: 443, mode: 'pinned', appIds: null, revision: 1 },
+    });
+    const id = created.body.id as string;
+    expect(created.body.pins).toEqual([
+      { pin: pinSet[0]!.pin, source: 'manual', label: 'api.example.com leaf', certificate: null },
+      { pin: pinSet[1]!.pin, source: 'backup', label: 'offline backup, safe 2', certificate: null },
+    ]);
+    const event = await events.waitFor(`${tenant}/protected-domain/${id}`);
+    expect(event.envelope).toMatchObject({
+      type: 'protected-domain.upserted',
+      data: { domainId: id, pattern: 'api.example.com', pins: created.body.pins },
+    });
+    await expect(pins.call('GET', `/v1/domains/${id}`, { key: developer })).resolves.toMatchObject({
+      status: 200,
+      body: { id, pattern: 'api.example.com' },
+    });
+    const listed = await pins.call('GET', '/v1/domains', { key: developer });
+    expect((listed.body.items as { id: string }[]).map((d) => d.id)).toContain(id);
+  });
+
+  it('refuses a second protection of the same pattern and port (409)', async () => {
+    const body = { pattern: '*.example.org', pins: pinSet };
+    expect((await pins.call('POST', '/v1/domains', { key: admin, body })).status).toBe(201);
+    await expect(pins.call('POST', '/v1/domains', { key: admin, body })).resolves.toMatchObject({ status: 409 });
+    await expect(
+      pins.call('POST', '/v1/domains', { key: admin, body: { ...body, port: 8443 } }),
+    ).resolves.toMatchObject({ status: 201 });
+  });
+
+  it.each([
+    ['no backup pin', { pattern: 'nobackup.example.com', pins: [pinSet[0]] }, /backup/],
+    ['a pin twice', { pattern: 'twice.example.com', pins: [pinSet[0], pinSet[0], pinSet[1]] }, /twice/],
+    [
+      'only backups',
+      { pattern: 'backups.example.com', pins: [pinSet[1], { ...pinSet[1], pin: pin('b2') }] },
+      /in force/,
+    ],
+  ] as const)('refuses a pin set with %s, saying why, writing nothing', async (_what, body, message) => {
+    const answer = await pins.call('POST', '/v1/domains', { key: admin, body });
+    expect(answer).toMatchObject({ status: 400, body: { reason: 'pin-set-refused' } });
+    expect(answer.body.message).toMatch(message);
+    const listed = await pins.call('GET', '/v1/domains', { key: admin });
+    expect((listed.body.items as { pattern: string }[]).map((d) => d.pattern)).not.toContain(body.pattern);
+  });
+
+  it.each([
+    ['a pattern with a port', { pattern: 'api.example.com:443', pins: pinSet }],
+    ['an upper-case pattern', { pattern: 'API.example.com', pins: pinSet }],
+    ['a pin that is not base64 SHA-256', { pattern: 'x.example.com', pins: [{ pin: 'sha256/abc' }, pinSet[1]] }],
+    ['an unknown member', { pattern: 'x.example.com', pins: pinSet, trustMe: true }],
+    ['21 pins', { pattern: 'x.example.com', pins: Array.from({ length: 21 }, (_, i) => ({ pin: pin(`k${i}`) })) }],
+  ])('refuses %s with 400 and the problem', async (_what, body) => {
+    const answer = await pins.call('POST', '/v1/domains', { key: admin, body });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toBeDefined();
+  });
+
+  it('lets developers read but not change pins (403), and answers 401 without a key', async () => {
+    await expect(
+      pins.call('POST', '/v1/domains', { key: developer, body: { pattern: 'dev.example.com', pins: pinSet } }),
+    ).resolves.toMatchObject({ status: 403 });
+    await expect(pins.call('GET', '/v1/domains')).resolves.toMatchObject({ status: 401 });
+  });
+
+  it('stops protecting a domain: 204, a tombstone on its key, then 404', async () => {
+    const created = await pins.call('POST', '/v1/domains', {
+      key: admin,
+      body: { pattern: 'gone.example.com', pins: pinSet },
+    });
+    const id = created.body.id as string;
+    await expect(pins.call('DELETE', `/v1/domains/${id}`, { key: admin })).resolves.toMatchObject({ status: 204 });
+    await events.waitForTombstone(`${tenant}/protected-domain/${id}`);
+    await expect(pins.call('GET', `/v1/domains/${id}`, { key: admin })).resolves.toMatchObject({ status: 404 });
+    await expect(pins.call('DELETE', `/v1/domains/${id}`, { key: admin })).resolves.toMatchObject({ status: 404 });
+  });
+});
