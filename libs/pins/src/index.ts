@@ -1,1 +1,2 @@
 export * from './portable';
+export * from './certificate-pins';
