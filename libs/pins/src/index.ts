@@ -1,1 +1,3 @@
 export * from './portable';
+export * from './certificate-pins';
+export * from './pin-set-rules';

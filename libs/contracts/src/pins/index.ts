@@ -1,2 +1,3 @@
 export * from './pin-config';
 export * from './pin-shapes';
+export * from './pin-violation-report';

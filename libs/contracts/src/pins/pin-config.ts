@@ -31,3 +31,37 @@ export const PinConfigSchema = z.strictObject({
     .max(200),
 });
 export type PinConfig = z.output<typeof PinConfigSchema>;
+
+/**
+ * A public key that signs pin configs, as the pins service publishes it and the app ships it: EC P-256, ES256, with
+ * the `kid` the config's header names. Public members only: a `d` (private key) is refused.
+ */
+export const PinConfigKeySchema = z.strictObject({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a P-256 coordinate: 43 characters of base64url'),
+  y: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a P-256 coordinate: 43 characters of base64url'),
+  kid: z.string().min(1).max(128),
+  alg: z.literal('ES256').optional(),
+  use: z.literal('sig').optional(),
+});
+export type PinConfigKey = z.output<typeof PinConfigKeySchema>;
+
+/** The JWKS of the pin config signing keys: the one in force and, during a key rotation, the next or the last. */
+export const PinConfigKeySetSchema = z.strictObject({
+  keys: z
+    .array(PinConfigKeySchema)
+    .min(1)
+    .max(10)
+    .refine((keys) => new Set(keys.map((key) => key.kid)).size === keys.length, 'every key needs a kid of its own'),
+});
+export type PinConfigKeySet = z.output<typeof PinConfigKeySetSchema>;
+
+/**
+ * The answer of the pins service's `GET /v1/config` (to a request with a valid Tessera token): the signed config. Not
+ * strict: the same answer carries the app's secure strings too (their own schema), which the pinning part ignores.
+ */
+export const PinConfigResponseSchema = z.object({
+  config: z.string().min(1).max(MAX_PIN_CONFIG_LENGTH),
+});
+export type PinConfigResponse = z.output<typeof PinConfigResponseSchema>;
