@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import type { Principal } from '@tessera/access';
 import { type DomainPin, ProtectedDomainUpsertedV1, Topics } from '@tessera/contracts';
 import { randomUUID } from 'node:crypto';
+import { raiseConfigVersion } from '../config/pin-config-versions';
 import { PinsStore } from '../persistence/pins-store';
 import { pinSetProblem } from './domain-pin-set';
 import { type DomainRow, domainView } from './domain.view';
@@ -37,6 +38,7 @@ export class DomainsService {
         const view = domainView(rows[0] as DomainRow);
         const { id: _id, ...data } = view;
         await this.store.outbox.append(tx, ProtectedDomainUpsertedV1, { tenant: principal.tenantId, data });
+        await raiseConfigVersion(this.store, tx, principal.tenantId);
         return view;
       });
     } catch (error) {
@@ -74,6 +76,7 @@ export class DomainsService {
       );
       if (deleted[1] === 0) throw new NotFoundException('no such protected domain');
       await this.store.outbox.appendTombstone(tx, Topics.pins, `${principal.tenantId}/protected-domain/${id}`);
+      await raiseConfigVersion(this.store, tx, principal.tenantId);
     });
   }
 }

@@ -2,7 +2,7 @@ import { EventCatalog } from '../event-catalog';
 import type { EventData } from '../event-definition';
 import { Topics } from '../topics';
 import { ALL_EVENTS } from './index';
-import { ProtectedDomainUpsertedV1 } from './pins.events';
+import { PinConfigVersionUpsertedV1, ProtectedDomainUpsertedV1 } from './pins.events';
 
 const catalog = new EventCatalog();
 const domain: EventData<typeof ProtectedDomainUpsertedV1> = {
@@ -36,5 +36,20 @@ describe('protected-domain.upserted v1', () => {
     ['an unknown mode', { ...domain, mode: 'trust-me' }],
   ])('refuses %s', (_what, data) => {
     expect(ProtectedDomainUpsertedV1.schema.safeParse(data).success).toBe(false);
+  });
+});
+
+describe('pin-config-version.upserted v1', () => {
+  it('is listed and keyed once per tenant on the pins topic', () => {
+    expect(ALL_EVENTS).toContain(PinConfigVersionUpsertedV1);
+    const envelope = catalog.build(PinConfigVersionUpsertedV1, {
+      tenant: 'acme',
+      producer: 'pins',
+      data: { version: 7, changedAt: '2026-12-02T10:00:00.000Z' },
+    });
+    expect(envelope.key).toBe('acme/pin-config-version/acme');
+    expect(PinConfigVersionUpsertedV1.schema.safeParse({ version: 0, changedAt: envelope.occurredAt }).success).toBe(
+      false,
+    );
   });
 });

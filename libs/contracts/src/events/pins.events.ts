@@ -28,3 +28,20 @@ export const ProtectedDomainUpsertedV1 = defineEvent({
   }),
   key: (tenant, data) => `${tenant}/protected-domain/${data.domainId}`,
 });
+
+/**
+ * The version of a tenant's pin configs: it grows with every change of the tenant's protected domains, in the same
+ * transaction, so every pins node signs the same version for the same pins, and the integrity service tells the
+ * SDK (`pinConfigVersion` in the attest answer) when to fetch a new config.
+ */
+export const PinConfigVersionUpsertedV1 = defineEvent({
+  type: 'pin-config-version.upserted',
+  version: 1,
+  topic: Topics.pins,
+  description: "the version of a tenant's pin configs, raised with every change of its protected domains",
+  schema: z.object({
+    version: z.number().int().positive(),
+    changedAt: EventTimeSchema,
+  }),
+  key: (tenant) => `${tenant}/pin-config-version/${tenant}`,
+});
