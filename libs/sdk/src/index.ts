@@ -3,6 +3,7 @@ export * from './device-signals';
 export * from './errors';
 export * from './installation-key';
 export * from './memory-key-store';
+export * from './pinning';
 export * from './retry-floor';
 export * from './simulated-device';
 export * from './tessera-client';

@@ -28,6 +28,18 @@ describe('signPinConfig and verifyPinConfig', () => {
     await expect(verifyPinConfig(jws, { ...options, newerThan: 7 })).resolves.toMatchObject({ reason: 'not-newer' });
   });
 
+  it('takes an expired config only when told to, and still refuses everything else about it', async () => {
+    const key = { privateKey: current.privateKey, kid: current.kid };
+    const expired = await signPinConfig(pinConfig({ exp: CONFIG_NOW / 1000 - 1 }), key);
+    await expect(verifyPinConfig(expired, options)).resolves.toMatchObject({ ok: false, reason: 'expired' });
+    await expect(verifyPinConfig(expired, { ...options, acceptExpired: true })).resolves.toMatchObject({ ok: true });
+    const tampered = `${expired.slice(0, -4)}AAAA`;
+    await expect(verifyPinConfig(tampered, { ...options, acceptExpired: true })).resolves.toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
+  });
+
   it('refuses to sign what no device would accept', async () => {
     const key = { privateKey: current.privateKey, kid: current.kid };
     await expect(signPinConfig(pinConfig({ version: -1 }), key)).rejects.toThrow(/pin config invalid: version/);

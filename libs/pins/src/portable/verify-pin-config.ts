@@ -47,6 +47,11 @@ export interface PinConfigVerificationOptions {
   now?: number;
   /** Refuse a config whose version is not greater than this one (`not-newer`). */
   newerThan?: number;
+  /**
+   * Take a config past its `exp` (only the one shipped with the app: an old build's config still enforces its pins,
+   * fail closed, until an update replaces it). Every other check still applies.
+   */
+  acceptExpired?: boolean;
 }
 
 const MAX_DETAIL_LENGTH = 300;
@@ -131,7 +136,7 @@ async function verify(jws: unknown, options: PinConfigVerificationOptions): Prom
     return refused('wrong-app', `the config is for another app (tenant ${config.tenant}, app ${config.appId})`);
   }
   const now = options.now ?? Date.now();
-  if (config.exp * 1000 <= now) {
+  if (options.acceptExpired !== true && config.exp * 1000 <= now) {
     return refused(
       'expired',
       `the config (version ${config.version}) expired at ${new Date(config.exp * 1000).toISOString()}`,
