@@ -97,6 +97,13 @@ describe('PinConfigStore.update', () => {
     expect(store.config.domains).toEqual(domains);
   });
 
+  it('adopts the same version re-signed to expire later (a renewal), so an expiring config is replaced', async () => {
+    const store = await storeAt(3);
+    const renewed = await signer.sign({ version: 3, domains, exp: store.config.exp + 3600 });
+    await expect(store.update(renewed)).resolves.toEqual({ adopted: true, version: 3 });
+    await expect(store.update(renewed)).resolves.toMatchObject({ adopted: false, reason: 'not-newer' });
+  });
+
   it('ends at the newest of concurrent updates, whatever order they verify in', async () => {
     const store = await storeAt(3);
     const results = await Promise.all(

@@ -61,25 +61,31 @@ export class PinConfigStore {
     return this.current.exp * 1000 <= this.options.now();
   }
 
-  /** Adopts `jws` if it verifies, is for this app, unexpired and newer than the config in force; else keeps it. */
+  /**
+   * Adopts `jws` if it verifies, is for this app, unexpired, and newer than the config in force — or the same version
+   * re-signed to expire later (the pins service renews a config without a change of its pins); else keeps it.
+   */
   async update(jws: string): Promise<PinConfigUpdate> {
     const verification = await verifyPinConfig(jws, {
       keys: this.options.keys,
       tenant: this.options.tenant,
       appId: this.options.appId,
       now: this.options.now(),
-      newerThan: this.current.version,
+      newerThan: this.current.version - 1,
     });
     if (!verification.ok) return { adopted: false, reason: verification.reason, detail: verification.detail };
-    // Another update may have been adopted while this one verified.
-    if (verification.config.version <= this.current.version) {
+    // Checked again after the await: another update may have been adopted while this one verified.
+    const { config } = verification;
+    const newer = config.version > this.current.version;
+    const renewed = config.version === this.current.version && config.exp > this.current.exp;
+    if (!newer && !renewed) {
       return {
         adopted: false,
         reason: 'not-newer',
-        detail: `version ${verification.config.version} is not newer than ${this.current.version}`,
+        detail: `version ${config.version} (expiring ${config.exp}) is not newer than ${this.current.version} (expiring ${this.current.exp})`,
       };
     }
-    this.current = verification.config;
+    this.current = config;
     return { adopted: true, version: this.current.version };
   }
 

@@ -1,0 +1,36 @@
+import { Controller, Get, HttpException, Inject, Param, Req } from '@nestjs/common';
+import { type PinConfigKeySet, TenantIdSchema, TOKEN_HEADER } from '@tessera/contracts';
+import { ApiSummary, param } from '@tessera/service-runtime';
+import type { TokenVerifier } from '@tessera/verifier';
+import type { Request } from 'express';
+import { PinConfigKeys } from './pin-config-keys';
+import { SignedPinConfigs } from './signed-pin-configs';
+import { PINS_TOKEN_VERIFIER } from './tokens';
+
+/**
+ * `GET /v1/config`: the app's signed pin config, only to a request with a valid Tessera token for that app (checked
+ * by the verifier library against this node's view of keys and revocations); anything else is a bare 401, which
+ * says nothing about why. `GET /tenants/:tenant/pins/jwks.json`: the keys the configs are signed with.
+ */
+@Controller()
+export class PinConfigController {
+  constructor(
+    @Inject(PINS_TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(SignedPinConfigs) private readonly configs: SignedPinConfigs,
+    @Inject(PinConfigKeys) private readonly keys: PinConfigKeys,
+  ) {}
+
+  @Get('v1/config')
+  @ApiSummary("the app's signed pin config, for a valid Tessera token")
+  async config(@Req() request: Request): Promise<{ config: string; version: number }> {
+    const decision = await this.verifier.verify(request.header(TOKEN_HEADER), {});
+    if (!decision.accepted) throw new HttpException({ statusCode: 401 }, 401);
+    return this.configs.configFor(decision.tenant, decision.claims.sub);
+  }
+
+  @Get('tenants/:tenant/pins/jwks.json')
+  @ApiSummary("the public keys a tenant's pin configs are signed with (apps ship them)")
+  jwks(@Param('tenant', param(TenantIdSchema, 'tenant id')) tenant: string): Promise<PinConfigKeySet> {
+    return this.keys.jwks(tenant);
+  }
+}
