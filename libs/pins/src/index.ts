@@ -1,3 +1,4 @@
 export * from './portable';
 export * from './certificate-pins';
 export * from './pin-set-rules';
+export * from './pin-set-rotation';
