@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EventCatalog } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, MessagingMetrics, PostgresProcessedEvents } from '@tessera/messaging';
+import { PinsView } from '@tessera/pins';
+import { Keyring } from '@tessera/sealing';
 import {
   ApiKeyDirectory,
   ApiKeyGuard,
@@ -8,6 +10,11 @@ import {
   ServiceLifecycle,
   ServiceRuntimeModule,
 } from '@tessera/service-runtime';
+import { TokenVerifier, VerifierView, viewWorkers } from '@tessera/verifier';
+import { PinConfigController } from './config/pin-config.controller';
+import { PinConfigKeys } from './config/pin-config-keys';
+import { SignedPinConfigs } from './config/signed-pin-configs';
+import { PINS_TOKEN_VERIFIER } from './config/tokens';
 import type { Logger } from 'pino';
 import { DomainsController } from './domains/domains.controller';
 import { DomainsService } from './domains/domains.service';
@@ -16,6 +23,9 @@ import { PinsStore } from './persistence/pins-store';
 import type { PinsConfig } from './pins.config';
 import { PinsApiKeyDirectory } from './registry/pins-api-key-directory';
 import { registryConsumer } from './registry/registry-consumer';
+
+/** The consumer of the pins topic that feeds the node's PinsView (the registry consumer is EventConsumer's). */
+const PINS_VIEW_CONSUMER = Symbol('PINS_VIEW_CONSUMER');
 
 /** The pins service: protected API domains, pin sets, rotations and signed pin configs. */
 @Module({})
@@ -31,10 +41,75 @@ export class PinsModule {
           database: pinsSchema,
         }),
       ],
-      controllers: [DomainsController],
+      controllers: [DomainsController, PinConfigController],
       providers: [
         PinsStore,
         DomainsService,
+        // Seals the keys that sign pin configs; opens the HS256 secrets of the key events for the token verifier.
+        { provide: Keyring, useFactory: () => new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) },
+        PinConfigKeys,
+        { provide: PinsView, useFactory: () => new PinsView() },
+        {
+          provide: SignedPinConfigs,
+          inject: [PinsView, PinConfigKeys],
+          useFactory: (view: PinsView, keys: PinConfigKeys) =>
+            new SignedPinConfigs(view, keys, config.PINS_CONFIG_LIFETIME_SECONDS),
+        },
+        {
+          // Each node's view of the protected domains, from the pins topic: ready once caught up.
+          provide: PINS_VIEW_CONSUMER,
+          inject: [ServiceLifecycle, KafkaRuntime, EventCatalog, DeadLetterPublisher, MessagingMetrics, PinsView],
+          useFactory: (
+            lifecycle: ServiceLifecycle,
+            kafka: KafkaRuntime,
+            catalog: EventCatalog,
+            deadLetters: DeadLetterPublisher,
+            metrics: MessagingMetrics,
+            view: PinsView,
+          ) => {
+            const consumer = view.consumer({
+              kafka: kafka.kafka,
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              catalog,
+              deadLetters,
+              logger: logger.child({ component: 'pins-view' }),
+              metrics,
+            });
+            lifecycle.register(consumer);
+            return consumer;
+          },
+        },
+        {
+          // The verifier library over this node's own view of keys and revocations: GET /v1/config answers only to
+          // a valid, unrevoked Tessera token.
+          provide: PINS_TOKEN_VERIFIER,
+          inject: [ServiceLifecycle, KafkaRuntime, EventCatalog, DeadLetterPublisher, MessagingMetrics, Keyring],
+          useFactory: (
+            lifecycle: ServiceLifecycle,
+            kafka: KafkaRuntime,
+            catalog: EventCatalog,
+            deadLetters: DeadLetterPublisher,
+            metrics: MessagingMetrics,
+            keyring: Keyring,
+          ) => {
+            const view = new VerifierView({ keyring });
+            const verifier = new TokenVerifier({
+              keys: view.keys,
+              revocations: view.revocations,
+              freshness: view.freshness,
+            });
+            const { workers } = viewWorkers(view, verifier, {
+              kafka: kafka.kafka,
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              catalog,
+              deadLetters,
+              logger: logger.child({ component: 'token-view' }),
+              metrics,
+            });
+            for (const worker of workers) lifecycle.register(worker);
+            return verifier;
+          },
+        },
         { provide: ApiKeyDirectory, useClass: PinsApiKeyDirectory },
         ApiKeyGuard,
         {

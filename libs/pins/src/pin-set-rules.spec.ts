@@ -89,7 +89,14 @@ describe('checkPinSet', () => {
       ['no-pin-matches-served-chain', 'managed-trust-not-intermediates'],
     ],
     ['unknown chain: two pins', 'pinned', pins([LEAF, 'leaf'], [BACKUP, 'backup']), false, []],
-    ['unknown chain: one pin', 'pinned', pins([LEAF, 'leaf']), false, ['too-few-pins']],
+    ['unknown chain: one pin', 'pinned', pins([LEAF, 'leaf']), false, ['too-few-pins', 'no-backup-pin']],
+    [
+      'unknown chain: two pins, none marked backup',
+      'pinned',
+      pins([LEAF, 'leaf'], [OTHER, 'manual']),
+      false,
+      ['no-backup-pin'],
+    ],
     [
       'unknown chain, managed trust with a leaf',
       'managed-trust',
@@ -119,7 +126,10 @@ describe('checkPinSet', () => {
 
   it('refuses more than 20 pins', () => {
     const many = Array.from({ length: 21 }, (_, i) => ({ pin: pin(`p${i}`), source: 'manual' as const }));
-    const problems = checkPinSet({ mode: 'pinned', pins: [{ pin: LEAF, source: 'leaf' }, ...many.slice(1)] });
+    const problems = checkPinSet({
+      mode: 'pinned',
+      pins: [{ pin: LEAF, source: 'leaf' }, { pin: BACKUP, source: 'backup' }, ...many.slice(2)],
+    });
     expect(problems.map((p) => p.code)).toEqual(['too-many-pins']);
     expect(problems[0]?.message).toContain('21');
   });

@@ -65,6 +65,13 @@ export function checkPinSet({ mode, pins, servedChain }: PinSetProposal): PinSet
       );
   }
 
+  // Without the served chain, only the set itself can say which pin is the spare: one must be marked so.
+  if (servedChain === undefined && pins.length > 0 && !pins.some(({ source }) => source === 'backup'))
+    add(
+      'no-backup-pin',
+      'no pin is marked as the backup (source "backup"): add the pin of a spare key not in use, so a compromised or lost key can be replaced without locking apps out',
+    );
+
   if (mode === 'managed-trust') {
     const problem = managedTrustProblem(pins, servedChain);
     if (problem !== undefined) add('managed-trust-not-intermediates', problem);

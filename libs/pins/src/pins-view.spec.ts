@@ -71,7 +71,11 @@ describe('PinsView', () => {
 
   it('refuses a tombstone that names nothing (dead letter), and ignores one of another kind', () => {
     const view = new PinsView();
-    expect(() => { view.applyTombstone('not a key'); }).toThrow(PermanentEventError);
-    expect(() => { view.applyTombstone('acme/pin-rotation/3b8e1f0a-4c5d-4e6f-8a9b-0c1d2e3f4a5b'); }).not.toThrow();
+    expect(() => {
+      view.applyTombstone('not a key');
+    }).toThrow(PermanentEventError);
+    expect(() => {
+      view.applyTombstone('acme/pin-rotation/3b8e1f0a-4c5d-4e6f-8a9b-0c1d2e3f4a5b');
+    }).not.toThrow();
   });
 });

@@ -2,9 +2,9 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import type { Principal } from '@tessera/access';
 import { type DomainPin, ProtectedDomainUpsertedV1, Topics } from '@tessera/contracts';
 import { randomUUID } from 'node:crypto';
+import { checkPinSet } from '@tessera/pins';
 import { raiseConfigVersion } from '../config/pin-config-versions';
 import { PinsStore } from '../persistence/pins-store';
-import { pinSetProblem } from './domain-pin-set';
 import { type DomainRow, domainView } from './domain.view';
 import type { CreateDomain } from './domains.schemas';
 
@@ -26,8 +26,15 @@ export class DomainsService {
       label: typed.label ?? null,
       certificate: null,
     }));
-    const problem = pinSetProblem(pins);
-    if (problem) throw new BadRequestException({ statusCode: 400, message: problem, reason: 'pin-set-refused' });
+    const problems = checkPinSet({ mode: input.mode, pins });
+    if (problems.length > 0) {
+      throw new BadRequestException({
+        statusCode: 400,
+        reason: 'pin-set-refused',
+        message: problems.map((problem) => problem.message).join('; '),
+        problems,
+      });
+    }
     try {
       return await this.store.transaction(async (tx) => {
         const rows: DomainRow[] = await tx.query(
