@@ -41,7 +41,8 @@ describe('signed pin configs, only for attested apps, on three pins nodes (real 
       deviceSignals: device.deviceSignals,
       keyStore,
     });
-    return { token: (await sdk.token()).token, sdk };
+    const issued = await sdk.token();
+    return { token: issued.token, pinConfigVersion: issued.pinConfigVersion, sdk };
   };
   const configFrom = (node: PinsApp, tokenValue?: string) =>
     fetch(`${node.url}/v1/config`, { headers: tokenValue ? { 'tessera-token': tokenValue } : {} });
@@ -151,5 +152,11 @@ describe('signed pin configs, only for attested apps, on three pins nodes (real 
       expect((await verified(node, genuineToken)).version).toBeGreaterThan(before);
     }
     process.stdout.write(`a pin change reached all 3 pins nodes within ${Date.now() - changed} ms\n`);
+    // The integrity service tells the SDK of the new version in its next attest answer.
+    const latest = (await verified(nodes[0]!, genuineToken)).version;
+    await eventually(
+      async () => (await tokenOf('genuine')).pinConfigVersion === latest,
+      'the attest answer to carry the new pin config version',
+    );
   });
 });

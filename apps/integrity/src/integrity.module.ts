@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EventCatalog, TokenIssuanceV1 } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, KafkaRequester, MessagingMetrics } from '@tessera/messaging';
+import { PinsView } from '@tessera/pins';
 import { RegistryView } from '@tessera/registry-view';
 import { KafkaRuntime, MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
@@ -17,6 +18,9 @@ import { integritySchema } from './migrations';
 import { IntegrityStore } from './persistence/integrity-store';
 import { registerRegistryViewMetrics } from './registry/registry-view-metrics';
 import { registryViewPurge } from './registry/registry-view-purge';
+
+/** The consumer of the pins topic (the registry view's is EventConsumer's). */
+const PINS_VIEW_CONSUMER = Symbol('PINS_VIEW_CONSUMER');
 
 /** The integrity service: challenges, evidence verification and policy evaluation; the SDK attestation endpoints. */
 @Module({})
@@ -84,6 +88,31 @@ export class IntegrityModule {
             return consumer;
           },
         },
+        { provide: PinsView, useFactory: () => new PinsView({ nodeId: config.INTEGRITY_NODE_ID }) },
+        {
+          // The pins topic, for the pin config version each attest answer carries.
+          provide: PINS_VIEW_CONSUMER,
+          inject: [ServiceLifecycle, KafkaRuntime, EventCatalog, DeadLetterPublisher, MessagingMetrics, PinsView],
+          useFactory: (
+            lifecycle: ServiceLifecycle,
+            kafka: KafkaRuntime,
+            catalog: EventCatalog,
+            deadLetters: DeadLetterPublisher,
+            metrics: MessagingMetrics,
+            view: PinsView,
+          ) => {
+            const consumer = view.consumer({
+              kafka: kafka.kafka,
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              catalog,
+              deadLetters,
+              logger: logger.child({ component: 'pins-view' }),
+              metrics,
+            });
+            lifecycle.register(consumer);
+            return consumer;
+          },
+        },
         {
           provide: KafkaRequester,
           inject: [ServiceLifecycle, KafkaRuntime, MessagingMetrics],
@@ -119,7 +148,7 @@ export class IntegrityModule {
         },
         {
           provide: AttestationFlow,
-          inject: [RegistryView, ChallengeStore, TokenClient, IntegrityStore, AttestationMetrics, RateLimits],
+          inject: [RegistryView, ChallengeStore, TokenClient, IntegrityStore, AttestationMetrics, RateLimits, PinsView],
           useFactory: (
             registry: RegistryView,
             challenges: ChallengeStore,
@@ -127,7 +156,17 @@ export class IntegrityModule {
             store: IntegrityStore,
             metrics: AttestationMetrics,
             limits: RateLimits,
-          ) => new AttestationFlow({ registry, challenges, tokens, store, metrics, limits }),
+            pins: PinsView,
+          ) =>
+            new AttestationFlow({
+              registry,
+              challenges,
+              tokens,
+              store,
+              metrics,
+              limits,
+              pinConfigVersion: (tenant) => pins.versionOf(tenant) || null,
+            }),
         },
       ],
     };

@@ -55,6 +55,8 @@ export class AttestationFlow {
       store: IntegrityStore;
       metrics: AttestationMetrics;
       limits: RateLimits;
+      /** The tenant's pin config version (the pins service's), for the SDK to fetch a new config when it grew. */
+      pinConfigVersion: (tenant: string) => number | null;
     },
   ) {}
 
@@ -154,7 +156,7 @@ export class AttestationFlow {
       token: token.token,
       expiresAt: token.expiresAt,
       lifetimeSeconds: token.lifetimeSeconds,
-      pinConfigVersion: null,
+      pinConfigVersion: this.deps.pinConfigVersion(tenant),
       ...(verdict.verdict === 'fail' && rules.revealRejectionReasons ? { reasons: [...verdict.reasons] } : {}),
     };
   }
