@@ -1,5 +1,7 @@
-import { createHash } from 'node:crypto';
+import 'reflect-metadata';
+import { createHash, X509Certificate } from 'node:crypto';
 import { Topics, topicName } from '@tessera/contracts';
+import { makeTestChain } from '../../libs/pins/src/testing/test-chain';
 import { eventually } from '../support/eventually';
 import { PinsApp } from '../support/pins-app';
 import { RegistrationApp } from '../support/registration-app';
@@ -68,6 +70,76 @@ describe('the pins service: protected domains and their pin sets (real Kafka and
     });
     const listed = await pins.call('GET', '/v1/domains', { key: developer });
     expect((listed.body.items as { id: string }[]).map((d) => d.id)).toContain(id);
+  });
+
+  it('computes the pins from an uploaded chain: the leaf by default, the intermediates under managed trust', async () => {
+    const chain = await makeTestChain(['pem.example.com']);
+    const spki = (pem: string) =>
+      createHash('sha256')
+        .update(new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' }))
+        .digest('base64');
+    const leafPinned = await pins.call('POST', '/v1/domains', {
+      key: admin,
+      body: { pattern: 'pem.example.com', certificatePem: chain.servedPem, pins: [pinSet[1]] },
+    });
+    expect(leafPinned.status).toBe(201);
+    expect(leafPinned.body.pins).toMatchObject([
+      {
+        pin: spki(chain.leaf.pem),
+        source: 'leaf',
+        certificate: { subject: expect.stringContaining('pem.example.com') as unknown as string },
+      },
+      { pin: pinSet[1]!.pin, source: 'backup' },
+    ]);
+    const managed = await pins.call('POST', '/v1/domains', {
+      key: admin,
+      body: {
+        pattern: 'pem.example.com',
+        port: 8443,
+        mode: 'managed-trust',
+        certificatePem: chain.servedPem,
+        pins: [pinSet[1]],
+      },
+    });
+    expect(managed.status).toBe(201);
+    expect((managed.body.pins as { pin: string; source: string }[]).map((p) => p.source)).toEqual([
+      'intermediate',
+      'backup',
+    ]);
+    expect((managed.body.pins as { pin: string }[])[0]?.pin).toBe(spki(chain.intermediate.pem));
+    // Only the served chain's keys, no spare: refused.
+    const noSpare = await pins.call('POST', '/v1/domains', {
+      key: admin,
+      body: {
+        pattern: 'nospare.example.com',
+        certificatePem: chain.servedPem,
+        use: 'leaf',
+        pins: [{ pin: spki(chain.intermediate.pem) }],
+      },
+    });
+    expect(noSpare).toMatchObject({ status: 400, body: { reason: 'pin-set-refused' } });
+    expect((noSpare.body.problems as { code: string }[]).map((p) => p.code)).toContain('no-backup-pin');
+  });
+
+  it('refuses a chain that is not one (400 with the reason), and a host it cannot reach (422)', async () => {
+    await expect(
+      pins.call('POST', '/v1/domains', {
+        key: admin,
+        body: { pattern: 'bad.example.com', certificatePem: 'not a certificate', pins: [pinSet[1]] },
+      }),
+    ).resolves.toMatchObject({ status: 400 });
+    await expect(
+      pins.call('POST', '/v1/domains', {
+        key: admin,
+        body: { pattern: 'nowhere.invalid', fromHost: true, pins: [pinSet[1]] },
+      }),
+    ).resolves.toMatchObject({ status: 422, body: { reason: 'host-dns' } });
+    await expect(
+      pins.call('POST', '/v1/domains', {
+        key: admin,
+        body: { pattern: '*.example.net', fromHost: true, pins: [pinSet[1]] },
+      }),
+    ).resolves.toMatchObject({ status: 400 });
   });
 
   it('refuses a second protection of the same pattern and port (409)', async () => {

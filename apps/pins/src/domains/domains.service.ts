@@ -2,11 +2,12 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import type { Principal } from '@tessera/access';
 import { type DomainPin, ProtectedDomainUpsertedV1, Topics } from '@tessera/contracts';
 import { randomUUID } from 'node:crypto';
-import { checkPinSet } from '@tessera/pins';
+import { checkPinSet, pinsFromServedChain } from '@tessera/pins';
 import { raiseConfigVersion } from '../config/pin-config-versions';
 import { PinsStore } from '../persistence/pins-store';
 import { type DomainRow, domainView } from './domain.view';
 import type { CreateDomain } from './domains.schemas';
+import { servedPinsOf } from './served-pins';
 
 const COLUMNS = 'id, pattern, port, mode, app_ids, pins, revision, created_at, updated_at';
 
@@ -20,13 +21,18 @@ export class DomainsService {
   constructor(@Inject(PinsStore) private readonly store: PinsStore) {}
 
   async create(principal: Principal, input: CreateDomain) {
-    const pins: DomainPin[] = input.pins.map((typed) => ({
-      pin: typed.pin,
-      source: typed.source,
-      label: typed.label ?? null,
+    const typed: DomainPin[] = input.pins.map((pin) => ({
+      pin: pin.pin,
+      source: pin.source,
+      label: pin.label ?? null,
       certificate: null,
     }));
-    const problems = checkPinSet({ mode: input.mode, pins });
+    const servedChain = await servedPinsOf(input);
+    const chosen = servedChain
+      ? pinsFromServedChain(servedChain, input.use ?? (input.mode === 'managed-trust' ? 'intermediate' : 'leaf'))
+      : [];
+    const pins = [...chosen, ...typed];
+    const problems = checkPinSet({ mode: input.mode, pins, ...(servedChain ? { servedChain } : {}) });
     if (problems.length > 0) {
       throw new BadRequestException({
         statusCode: 400,
