@@ -91,6 +91,13 @@ describe('the pins service: protected domains and their pin sets (real Kafka and
       },
       { pin: pinSet[1]!.pin, source: 'backup' },
     ]);
+    expect(leafPinned.body.certificateExpiry).toMatchObject({ pin: spki(chain.leaf.pem), status: 'ok' });
+    expect((leafPinned.body.certificateExpiry as { daysLeft: number }).daysLeft).toBeGreaterThan(0);
+    // Each node's metric, from its view of the pins topic once the event arrived.
+    await eventually(async () => {
+      const metrics = await (await fetch(`${pins.url}/metrics`)).text();
+      return /tessera_pins_certificate_expiry_days\{[^}]*pattern="pem\.example\.com"[^}]*\} \d+/.test(metrics);
+    }, 'the certificate expiry metric');
     const managed = await pins.call('POST', '/v1/domains', {
       key: admin,
       body: {

@@ -7,12 +7,14 @@ import {
   ApiKeyDirectory,
   ApiKeyGuard,
   KafkaRuntime,
+  MetricsRegistry,
   ServiceLifecycle,
   ServiceRuntimeModule,
 } from '@tessera/service-runtime';
 import { TokenVerifier, VerifierView, viewWorkers } from '@tessera/verifier';
 import { PinConfigController } from './config/pin-config.controller';
 import { PinConfigKeys } from './config/pin-config-keys';
+import { registerPinsMetrics } from './config/pins-metrics';
 import { SignedPinConfigs } from './config/signed-pin-configs';
 import { PINS_TOKEN_VERIFIER } from './config/tokens';
 import type { Logger } from 'pino';
@@ -48,7 +50,15 @@ export class PinsModule {
         // Seals the keys that sign pin configs; opens the HS256 secrets of the key events for the token verifier.
         { provide: Keyring, useFactory: () => new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) },
         PinConfigKeys,
-        { provide: PinsView, useFactory: () => new PinsView() },
+        {
+          provide: PinsView,
+          inject: [MetricsRegistry],
+          useFactory: (metrics: MetricsRegistry) => {
+            const view = new PinsView();
+            registerPinsMetrics(metrics.registry, view);
+            return view;
+          },
+        },
         {
           provide: SignedPinConfigs,
           inject: [PinsView, PinConfigKeys],

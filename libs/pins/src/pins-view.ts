@@ -58,6 +58,13 @@ export class PinsView {
     };
   }
 
+  /** Every protected domain the view holds, with its tenant (for metrics). */
+  *allDomains(): Generator<{ tenant: string; domain: Domain }> {
+    for (const [tenant, domains] of this.domainsByTenant) {
+      for (const domain of domains.values()) yield { tenant, domain };
+    }
+  }
+
   applyDomain(tenant: string, domain: Domain): void {
     let domains = this.domainsByTenant.get(tenant);
     if (!domains) {

@@ -1,4 +1,5 @@
 import type { DomainPin, EventData, ProtectedDomainUpsertedV1 } from '@tessera/contracts';
+import { type CertificateExpiry, certificateExpiry } from '@tessera/pins';
 
 export interface DomainRow {
   id: string;
@@ -12,7 +13,7 @@ export interface DomainRow {
   updated_at: Date;
 }
 
-/** A protected domain as the admin API answers it and as its event carries it. */
+/** A protected domain as its event carries it (and the admin API answers it, with `id`). */
 export function domainView(row: DomainRow): EventData<typeof ProtectedDomainUpsertedV1> & { id: string } {
   return {
     id: row.id,
@@ -26,4 +27,12 @@ export function domainView(row: DomainRow): EventData<typeof ProtectedDomainUpse
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+/** What the admin API answers for a domain: its state, and when the soonest of its pinned certificates expires. */
+export function domainAnswer(
+  row: DomainRow,
+  now = new Date(),
+): ReturnType<typeof domainView> & { certificateExpiry: CertificateExpiry | null } {
+  return { ...domainView(row), certificateExpiry: certificateExpiry(row.pins, now) ?? null };
 }

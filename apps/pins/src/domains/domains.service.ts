@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { checkPinSet, pinsFromServedChain } from '@tessera/pins';
 import { raiseConfigVersion } from '../config/pin-config-versions';
 import { PinsStore } from '../persistence/pins-store';
-import { type DomainRow, domainView } from './domain.view';
+import { type DomainRow, domainAnswer, domainView } from './domain.view';
 import type { CreateDomain } from './domains.schemas';
 import { servedPinsOf } from './served-pins';
 
@@ -48,11 +48,11 @@ export class DomainsService {
            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${COLUMNS}`,
           [randomUUID(), principal.tenantId, input.pattern, input.port, input.mode, input.appIds, JSON.stringify(pins)],
         );
-        const view = domainView(rows[0] as DomainRow);
-        const { id: _id, ...data } = view;
+        const row = rows[0] as DomainRow;
+        const { id: _id, ...data } = domainView(row);
         await this.store.outbox.append(tx, ProtectedDomainUpsertedV1, { tenant: principal.tenantId, data });
         await raiseConfigVersion(this.store, tx, principal.tenantId);
-        return view;
+        return domainAnswer(row);
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -67,7 +67,7 @@ export class DomainsService {
       `SELECT ${COLUMNS} FROM ${this.store.table('protected_domain')} WHERE tenant_id = $1 ORDER BY pattern, port`,
       [principal.tenantId],
     );
-    return { items: rows.map(domainView) };
+    return { items: rows.map((row) => domainAnswer(row)) };
   }
 
   async get(principal: Principal, id: string) {
@@ -77,7 +77,7 @@ export class DomainsService {
     );
     const [row] = rows;
     if (!row) throw new NotFoundException('no such protected domain');
-    return domainView(row);
+    return domainAnswer(row);
   }
 
   /** Stops protecting the domain: its apps' next configs no longer pin it. */
