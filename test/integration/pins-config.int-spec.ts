@@ -73,6 +73,19 @@ describe('signed pin configs, only for attested apps, on three pins nodes (real 
       body: { appId, signingCertificateSha256: [CERTIFICATE], versionCodes: { min: 1, max: null } },
     });
     await eventually(async () => (await token.keys.list(tenant)).length === 2, 'the tenant keys');
+    const secret = await registration.call('PUT', `/v1/apps/${appId}/secure-strings/paymentsApiKey`, {
+      key: admin,
+      body: { value: 'sk_live_the-secret' },
+    });
+    expect(secret.status).toBe(201);
+    const other = await registration.call('POST', '/v1/apps', {
+      key: admin,
+      body: { name: 'Other', teamId: team, platform: 'android', packageName: 'com.example.other' },
+    });
+    await registration.call('PUT', `/v1/apps/${String(other.body.id)}/secure-strings/otherKey`, {
+      key: admin,
+      body: { value: 'not for the pinned app' },
+    });
     integrity = await IntegrityApp.start(env, `pcint_${suffix}`, prefix);
     // Three nodes of one pins service: one schema, each its own view of the topics.
     for (let i = 0; i < 3; i++) nodes.push(await PinsApp.start(env, pinsSchema, prefix));
@@ -109,6 +122,20 @@ describe('signed pin configs, only for attested apps, on three pins nodes (real 
       });
       expect(config.version).toBeGreaterThanOrEqual(1);
     }
+  });
+
+  it("hands the attested app its own secure strings in the clear, and no other app's", async () => {
+    const { token: genuineToken } = await tokenOf('genuine');
+    await eventually(async () => {
+      const answer = (await (await configFrom(nodes[1]!, genuineToken)).json()) as {
+        secureStrings?: Record<string, string>;
+      };
+      return answer.secureStrings?.paymentsApiKey === 'sk_live_the-secret';
+    }, 'the secure string in the config answer');
+    const answer = (await (await configFrom(nodes[1]!, genuineToken)).json()) as {
+      secureStrings: Record<string, string>;
+    };
+    expect(answer.secureStrings).toEqual({ paymentsApiKey: 'sk_live_the-secret' });
   });
 
   it('answers 401 and nothing else without a token, with a failure token (a repackaged app), or with a forged one', async () => {

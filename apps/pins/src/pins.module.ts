@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { EventCatalog } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, MessagingMetrics, PostgresProcessedEvents } from '@tessera/messaging';
 import { PinsView } from '@tessera/pins';
+import { SecureStringsView } from '@tessera/registry-view';
 import { Keyring } from '@tessera/sealing';
 import {
   ApiKeyDirectory,
@@ -28,6 +29,7 @@ import { registryConsumer } from './registry/registry-consumer';
 
 /** The consumer of the pins topic that feeds the node's PinsView (the registry consumer is EventConsumer's). */
 const PINS_VIEW_CONSUMER = Symbol('PINS_VIEW_CONSUMER');
+const SECURE_STRINGS_CONSUMER = Symbol('SECURE_STRINGS_CONSUMER');
 
 /** The pins service: protected API domains, pin sets, rotations and signed pin configs. */
 @Module({})
@@ -83,6 +85,38 @@ export class PinsModule {
               catalog,
               deadLetters,
               logger: logger.child({ component: 'pins-view' }),
+              metrics,
+            });
+            lifecycle.register(consumer);
+            return consumer;
+          },
+        },
+        { provide: SecureStringsView, useFactory: () => new SecureStringsView() },
+        {
+          // Each node's view of the apps' secure strings (sealed), from the registry topic: ready once caught up.
+          provide: SECURE_STRINGS_CONSUMER,
+          inject: [
+            ServiceLifecycle,
+            KafkaRuntime,
+            EventCatalog,
+            DeadLetterPublisher,
+            MessagingMetrics,
+            SecureStringsView,
+          ],
+          useFactory: (
+            lifecycle: ServiceLifecycle,
+            kafka: KafkaRuntime,
+            catalog: EventCatalog,
+            deadLetters: DeadLetterPublisher,
+            metrics: MessagingMetrics,
+            view: SecureStringsView,
+          ) => {
+            const consumer = view.consumer({
+              kafka: kafka.kafka,
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              catalog,
+              deadLetters,
+              logger: logger.child({ component: 'secure-strings-view' }),
               metrics,
             });
             lifecycle.register(consumer);
