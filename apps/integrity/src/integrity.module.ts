@@ -3,9 +3,14 @@ import { EventCatalog, TokenIssuanceV1 } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, KafkaRequester, MessagingMetrics } from '@tessera/messaging';
 import { PinsView } from '@tessera/pins';
 import { RegistryView } from '@tessera/registry-view';
-import { KafkaRuntime, MetricsRegistry, ServiceLifecycle, ServiceRuntimeModule } from '@tessera/service-runtime';
+import {
+  KafkaRuntime,
+  MetricsRegistry,
+  RateLimits,
+  ServiceLifecycle,
+  ServiceRuntimeModule,
+} from '@tessera/service-runtime';
 import type { Logger } from 'pino';
-import { RateLimits } from './abuse/rate-limits';
 import { AttestController } from './attestations/attest.controller';
 import { AttestationFlow } from './attestations/attestation-flow';
 import { AttestationMetrics } from './attestations/attestation-metrics';
@@ -141,7 +146,7 @@ export class IntegrityModule {
         {
           provide: RateLimits,
           useFactory: () =>
-            new RateLimits({
+            new RateLimits(['challenge', 'attest'], {
               perIpPerMinute: config.INTEGRITY_RATE_LIMIT_PER_IP,
               perAppPerMinute: config.INTEGRITY_RATE_LIMIT_PER_APP,
             }),
@@ -155,7 +160,7 @@ export class IntegrityModule {
             tokens: TokenClient,
             store: IntegrityStore,
             metrics: AttestationMetrics,
-            limits: RateLimits,
+            limits: RateLimits<'challenge' | 'attest'>,
             pins: PinsView,
           ) =>
             new AttestationFlow({

@@ -1,5 +1,6 @@
 import { databaseServiceShape, kekShape, positiveInt, refineKekConfig } from '@tessera/config';
 import { z } from 'zod';
+import { pinReportSettings } from './reports/pin-reports.config';
 
 export const pinsConfigSchema = z
   .object({
@@ -14,6 +15,7 @@ export const pinsConfigSchema = z
       (s) => s >= 60 && s <= 30 * 86_400,
       'expected 60 seconds to 30 days',
     ),
+    ...pinReportSettings,
   })
   .superRefine(refineKekConfig);
 

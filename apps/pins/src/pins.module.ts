@@ -26,6 +26,7 @@ import { PinsStore } from './persistence/pins-store';
 import type { PinsConfig } from './pins.config';
 import { PinsApiKeyDirectory } from './registry/pins-api-key-directory';
 import { registryConsumer } from './registry/registry-consumer';
+import { pinReportControllers, pinReportProviders } from './reports/pin-reports.providers';
 
 /** The consumer of the pins topic that feeds the node's PinsView (the registry consumer is EventConsumer's). */
 const PINS_VIEW_CONSUMER = Symbol('PINS_VIEW_CONSUMER');
@@ -45,7 +46,7 @@ export class PinsModule {
           database: pinsSchema,
         }),
       ],
-      controllers: [DomainsController, PinConfigController],
+      controllers: [DomainsController, PinConfigController, ...pinReportControllers],
       providers: [
         PinsStore,
         DomainsService,
@@ -154,6 +155,7 @@ export class PinsModule {
             return verifier;
           },
         },
+        ...pinReportProviders(config),
         { provide: ApiKeyDirectory, useClass: PinsApiKeyDirectory },
         ApiKeyGuard,
         {

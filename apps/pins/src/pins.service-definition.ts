@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '@tessera/service-runtime';
+import { MAX_PIN_VIOLATION_REPORT_LENGTH } from '@tessera/contracts';
 import { pinsConfigSchema } from './pins.config';
 import { pinsSchema } from './migrations';
 import { PinsModule } from './pins.module';
@@ -8,4 +9,6 @@ export const pinsService: ServiceDefinition<typeof pinsConfigSchema> = {
   configSchema: pinsConfigSchema,
   module: (config, logger) => PinsModule.register(config, logger),
   database: pinsSchema,
+  // The largest body any route takes: a pin-violation report, as its contract bounds it.
+  jsonBodyLimit: `${MAX_PIN_VIOLATION_REPORT_LENGTH}b`,
 };

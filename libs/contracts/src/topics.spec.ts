@@ -12,10 +12,18 @@ describe('topic registry', () => {
     for (const topic of [Topics.registry, Topics.policies, Topics.revocations, Topics.keys, Topics.pins]) {
       expect(topic.cleanupPolicy).toBe('compact');
     }
-    for (const topic of [Topics.attestations, Topics.deadLetter]) {
+    for (const topic of [Topics.attestations, Topics.pinViolations, Topics.deadLetter]) {
       expect(topic.cleanupPolicy).toBe('delete');
       expect(topic.retentionMs).toBeGreaterThan(0);
     }
+  });
+
+  it('keeps pin-violation reports two weeks, keyed by app', () => {
+    expect(Topics.pinViolations).toMatchObject({ name: 'tessera.pin-violations.v1', key: '<tenant>/<app id>' });
+    expect(topicConfigEntries(Topics.pinViolations)).toEqual([
+      { name: 'cleanup.policy', value: 'delete' },
+      { name: 'retention.ms', value: String(14 * 86_400_000) },
+    ]);
   });
 
   it('derives broker configs from the registry', () => {

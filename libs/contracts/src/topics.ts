@@ -88,6 +88,15 @@ export const Topics = {
     key: '<tenant>/<app id>',
     description: 'every attestation verdict, for audit and metrics (append-only)',
   },
+  pinViolations: {
+    name: 'tessera.pin-violations.v1',
+    cleanupPolicy: 'delete',
+    partitions: 3,
+    // Reports are kept in the pins service's table; the stream is for alerting and audit consumers.
+    retentionMs: 14 * DAY_MS,
+    key: '<tenant>/<app id>',
+    description: 'pin-violation reports from the SDK: a host served a chain without the expected pins (append-only)',
+  },
   deadLetter: {
     name: 'tessera.dead-letter.v1',
     cleanupPolicy: 'delete',

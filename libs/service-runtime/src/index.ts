@@ -4,6 +4,8 @@ export * from './auth/current-principal';
 export * from './health/readiness-probe';
 export * from './http/all-exceptions.filter';
 export * from './http/pipes';
+export * from './http/rate-limits';
+export * from './http/refusal';
 export * from './http/requires';
 export * from './http/zod-validation.pipe';
 export * from './kafka/kafka-runtime';

@@ -1,10 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { AttestRequestSchema, type AttestResponse } from '@tessera/contracts';
-import { ApiSummary, body } from '@tessera/service-runtime';
+import { ApiSummary, body, RateLimits, refuse } from '@tessera/service-runtime';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { RateLimits } from '../abuse/rate-limits';
-import { refuse } from '../http/refusal';
 import { AttestationMetrics } from './attestation-metrics';
 import { AttestationFlow, AttestationRefused } from './attestation-flow';
 import { TokenServiceUnavailable } from './token-client';
@@ -17,7 +15,7 @@ import { TokenServiceUnavailable } from './token-client';
 export class AttestController {
   constructor(
     @Inject(AttestationFlow) private readonly flow: AttestationFlow,
-    @Inject(RateLimits) private readonly limits: RateLimits,
+    @Inject(RateLimits) private readonly limits: RateLimits<'challenge' | 'attest'>,
     @Inject(AttestationMetrics) private readonly metrics: AttestationMetrics,
   ) {}
 

@@ -8,9 +8,9 @@ import {
 import { verifySdkEvidence } from '@tessera/evidence';
 import { type AttestationVerdict, evaluateAttestation } from '@tessera/policy';
 import type { RegistryView } from '@tessera/registry-view';
+import type { RateLimits } from '@tessera/service-runtime';
 import { decodeJwt } from 'jose';
 import { randomUUID } from 'node:crypto';
-import type { RateLimits } from '../abuse/rate-limits';
 import type { ChallengeStore } from '../challenges/challenge-store';
 import type { IntegrityStore } from '../persistence/integrity-store';
 import type { AttestationMetrics, AttestationStage } from './attestation-metrics';
@@ -54,7 +54,7 @@ export class AttestationFlow {
       tokens: TokenClient;
       store: IntegrityStore;
       metrics: AttestationMetrics;
-      limits: RateLimits;
+      limits: RateLimits<'challenge' | 'attest'>;
       /** The tenant's pin config version (the pins service's), for the SDK to fetch a new config when it grew. */
       pinConfigVersion: (tenant: string) => number | null;
     },

@@ -1,11 +1,9 @@
 import { Body, Controller, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
 import { ChallengeRequestSchema, type ChallengeResponse } from '@tessera/contracts';
-import { ApiSummary, SERVICE_CONFIG, body } from '@tessera/service-runtime';
+import { ApiSummary, body, RateLimits, refuse, SERVICE_CONFIG } from '@tessera/service-runtime';
 import { RegistryView } from '@tessera/registry-view';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { RateLimits } from '../abuse/rate-limits';
-import { refuse } from '../http/refusal';
 import type { IntegrityConfig } from '../integrity.config';
 import { AttestationMetrics } from '../attestations/attestation-metrics';
 import { ChallengeStore } from './challenge-store';
@@ -16,7 +14,7 @@ export class ChallengeController {
   constructor(
     @Inject(ChallengeStore) private readonly challenges: ChallengeStore,
     @Inject(RegistryView) private readonly registry: RegistryView,
-    @Inject(RateLimits) private readonly limits: RateLimits,
+    @Inject(RateLimits) private readonly limits: RateLimits<'challenge' | 'attest'>,
     @Inject(AttestationMetrics) private readonly metrics: AttestationMetrics,
     @Inject(SERVICE_CONFIG) private readonly config: IntegrityConfig,
   ) {}

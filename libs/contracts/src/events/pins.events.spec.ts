@@ -2,7 +2,7 @@ import { EventCatalog } from '../event-catalog';
 import type { EventData } from '../event-definition';
 import { Topics } from '../topics';
 import { ALL_EVENTS } from './index';
-import { PinConfigVersionUpsertedV1, ProtectedDomainUpsertedV1 } from './pins.events';
+import { PinConfigVersionUpsertedV1, PinViolationReportedV1, ProtectedDomainUpsertedV1 } from './pins.events';
 
 const catalog = new EventCatalog();
 const domain: EventData<typeof ProtectedDomainUpsertedV1> = {
@@ -51,5 +51,50 @@ describe('pin-config-version.upserted v1', () => {
     expect(PinConfigVersionUpsertedV1.schema.safeParse({ version: 0, changedAt: envelope.occurredAt }).success).toBe(
       false,
     );
+  });
+});
+
+describe('pin-violation.reported v1', () => {
+  const certificate = {
+    subject: 'CN=api.example.com',
+    issuer: 'CN=Evil Proxy CA',
+    notBefore: '2026-11-01T00:00:00.000Z',
+    notAfter: '2027-11-01T00:00:00.000Z',
+    sha256: 'a'.repeat(64),
+  };
+  const reported: EventData<typeof PinViolationReportedV1> = {
+    reportId: '0b7f5f7e-2c4d-4e8a-9b1c-3d5e7f9a1b2c',
+    appId: '7c1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
+    identity: 'claimed',
+    installationId: 'A'.repeat(43),
+    deviceId: null,
+    sdkVersion: '1.4.0',
+    hostname: 'api.example.com',
+    port: 443,
+    pattern: '*.example.com',
+    expectedPins: [`${'A'.repeat(43)}=`],
+    servedChain: [{ pin: `${'C'.repeat(43)}=`, certificate }],
+    configVersion: 3,
+    occurredAt: '2026-12-02T10:00:00.000Z',
+    receivedAt: '2026-12-02T10:00:01.000Z',
+    clientIp: '203.0.113.7',
+  };
+
+  it('is listed, goes to the append-only pin-violations topic and is keyed <tenant>/<app id>', () => {
+    expect(ALL_EVENTS).toContain(PinViolationReportedV1);
+    expect(PinViolationReportedV1.topic).toBe(Topics.pinViolations);
+    expect(Topics.pinViolations.cleanupPolicy).toBe('delete');
+    const envelope = catalog.build(PinViolationReportedV1, { tenant: 'acme', producer: 'pins', data: reported });
+    expect(envelope.key).toBe(`acme/${reported.appId}`);
+  });
+
+  it.each([
+    ['an identity neither verified nor claimed', { ...reported, identity: 'trusted' }],
+    ['an empty served chain', { ...reported, servedChain: [] }],
+    ['eleven certificates', { ...reported, servedChain: Array.from({ length: 11 }, () => reported.servedChain[0]) }],
+    ['a served pin that is not a pin', { ...reported, servedChain: [{ pin: 'abc', certificate }] }],
+    ['a host name with a wildcard', { ...reported, hostname: '*.example.com' }],
+  ])('refuses %s', (_what, data) => {
+    expect(PinViolationReportedV1.schema.safeParse(data).success).toBe(false);
   });
 });

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
 import { EventTimeSchema } from '../identifiers';
-import { DomainPatternSchema, DomainPinSchema, PinModeSchema } from '../pins/pin-shapes';
+import { MAX_REPORTED_CERTIFICATES, PinViolationReportSchema } from '../pins/pin-violation-report';
+import {
+  DomainPatternSchema,
+  DomainPinSchema,
+  PinModeSchema,
+  PinnedCertificateSchema,
+  PinSchema,
+} from '../pins/pin-shapes';
+import { DeviceIdSchema } from '../tokens';
 import { Topics } from '../topics';
 
 /**
@@ -44,4 +52,49 @@ export const PinConfigVersionUpsertedV1 = defineEvent({
     changedAt: EventTimeSchema,
   }),
   key: (tenant) => `${tenant}/pin-config-version/${tenant}`,
+});
+
+/** A certificate of a reported served chain as the pins service keeps it: its key's pin and who it names. */
+export const ReportedChainCertificateSchema = z.object({
+  /** Computed by the pins service from the certificate, not taken from the report. */
+  pin: PinSchema,
+  certificate: PinnedCertificateSchema,
+});
+export type ReportedChainCertificate = z.output<typeof ReportedChainCertificateSchema>;
+
+const report = PinViolationReportSchema.shape;
+
+/**
+ * A pin-violation report the pins service accepted (`POST /v1/pins/report`): an app's TLS connection was refused
+ * because the host served none of the pins its config expects — a MitM, or a certificate changed without a
+ * rotation. Append-only, for alerting and audit. What the device says is kept as `claimed`; only a valid Tessera
+ * token sent with the report makes the app and device `verified`.
+ */
+export const PinViolationReportedV1 = defineEvent({
+  type: 'pin-violation.reported',
+  version: 1,
+  topic: Topics.pinViolations,
+  description: 'an SDK report of a host serving a chain without the expected pins (append-only)',
+  schema: z.object({
+    reportId: z.uuid(),
+    appId: z.uuid(),
+    /** `verified`: a valid Tessera token of this app came with the report; `claimed`: the device says so. */
+    identity: z.enum(['verified', 'claimed']),
+    installationId: report.installationId,
+    /** The device of the verified token; null when the identity is only claimed. */
+    deviceId: DeviceIdSchema.nullable(),
+    sdkVersion: report.sdkVersion,
+    hostname: report.hostname,
+    port: report.port,
+    pattern: report.pattern,
+    expectedPins: report.expectedPins,
+    /** The served chain, leaf first. */
+    servedChain: z.array(ReportedChainCertificateSchema).min(1).max(MAX_REPORTED_CERTIFICATES),
+    configVersion: report.configVersion,
+    /** On the device's clock. */
+    occurredAt: report.occurredAt,
+    receivedAt: EventTimeSchema,
+    clientIp: z.string().max(64).nullable(),
+  }),
+  key: (tenant, data) => `${tenant}/${data.appId}`,
 });
