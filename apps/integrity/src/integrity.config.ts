@@ -28,11 +28,6 @@ export const integrityConfigSchema = z.object({
   INTEGRITY_RATE_LIMIT_PER_IP: perMinute(600),
   /** Requests per minute for one app, on each endpoint, per instance: a ceiling against a flood in an app's name. */
   INTEGRITY_RATE_LIMIT_PER_APP: perMinute(600_000),
-  /**
-   * Express' `trust proxy`: how many proxies in front of the service may set X-Forwarded-For (0: none, the
-   * client IP is the socket's). Set it to the number of load balancers, or rate limits and audit see their address.
-   */
-  INTEGRITY_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   /** This instance's name in its registry consumer group (each instance reads every event); default: host name and a random part. */
   INTEGRITY_NODE_ID: z
     .string()

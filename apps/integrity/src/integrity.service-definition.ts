@@ -13,8 +13,4 @@ export const integrityService: ServiceDefinition<typeof integrityConfigSchema> =
   unloggedPaths: ['/v1/challenge', '/v1/attest'],
   // The largest body the SDK sends is an attest request: 16 KiB of evidence and its JSON.
   jsonBodyLimit: '20kb',
-  configureApp: (app, config) => {
-    // The client IP (rate limits, audit) is the socket's unless proxies in front are trusted to say otherwise.
-    app.set('trust proxy', config.INTEGRITY_TRUSTED_PROXIES);
-  },
 };

@@ -19,6 +19,16 @@ export const httpConfig = (defaultPort: number) => ({
   PORT: port(defaultPort),
   LOG_LEVEL: logLevel,
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 'a timeout in milliseconds'),
+  /**
+   * Express' `trust proxy`: how many proxies in front of the service may set X-Forwarded-For (0: none, the client IP
+   * is the socket's). Set it to the number of load balancers, or rate limits and audit trails see their address.
+   */
+  TRUSTED_PROXIES: z.coerce
+    .number({ error: 'expected a number of proxies, 0 to 10' })
+    .int('expected a number of proxies, 0 to 10')
+    .min(0, 'expected a number of proxies, 0 to 10')
+    .max(10, 'expected a number of proxies, 0 to 10')
+    .default(0),
 });
 
 export const kafkaConfig = {

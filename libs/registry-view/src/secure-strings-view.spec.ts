@@ -33,7 +33,11 @@ describe('SecureStringsView', () => {
     view.applyTombstone(`acme/secure-string/${id}`);
     expect(view.of('acme', app)).toEqual([]);
     // Tombstones of other entities, and of strings it never held, change nothing.
-    expect(() => { view.applyTombstone(`acme/app/${app}`); }).not.toThrow();
-    expect(() => { view.applyTombstone(`acme/secure-string/${randomUUID()}`); }).not.toThrow();
+    expect(() => {
+      view.applyTombstone(`acme/app/${app}`);
+    }).not.toThrow();
+    expect(() => {
+      view.applyTombstone(`acme/secure-string/${randomUUID()}`);
+    }).not.toThrow();
   });
 });

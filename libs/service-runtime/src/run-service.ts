@@ -46,6 +46,8 @@ export async function createServiceApp<Schema extends z.ZodObject>(
   app.disable('x-powered-by');
   // Express would hash every answer for a weak ETag; no Tessera client makes conditional requests.
   app.set('etag', false);
+  // The client IP (rate limits, audit) is the socket's unless proxies in front are trusted to say otherwise.
+  app.set('trust proxy', (config as unknown as ServiceConfig).TRUSTED_PROXIES);
   definition.configureApp?.(app, config);
   return app;
 }
