@@ -2,7 +2,7 @@ import type { EventDefinition } from '../event-definition';
 import { ApiKeyUpsertedV1 } from './api-key.events';
 import { AttestationRecordedV1 } from './attestation.events';
 import { AppUpsertedV1 } from './app.events';
-import { PinConfigVersionUpsertedV1, ProtectedDomainUpsertedV1 } from './pins.events';
+import { PinConfigVersionUpsertedV1, PinRotationUpsertedV1, ProtectedDomainUpsertedV1 } from './pins.events';
 import { DeviceOverrideUpsertedV1, PolicyUpsertedV1 } from './policy.events';
 import { RegistrationUpsertedV1 } from './registration.events';
 import { RevocationUpsertedV1 } from './revocation.events';
@@ -42,4 +42,5 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   AttestationRecordedV1,
   ProtectedDomainUpsertedV1,
   PinConfigVersionUpsertedV1,
+  PinRotationUpsertedV1,
 ];
