@@ -23,6 +23,8 @@ import { PinsStore } from './persistence/pins-store';
 import type { PinsConfig } from './pins.config';
 import { PinsApiKeyDirectory } from './registry/pins-api-key-directory';
 import { registryConsumer } from './registry/registry-consumer';
+import { RotationsController } from './rotations/rotations.controller';
+import { rotationProviders } from './rotations/rotations.providers';
 
 /** The consumer of the pins topic that feeds the node's PinsView (the registry consumer is EventConsumer's). */
 const PINS_VIEW_CONSUMER = Symbol('PINS_VIEW_CONSUMER');
@@ -41,10 +43,11 @@ export class PinsModule {
           database: pinsSchema,
         }),
       ],
-      controllers: [DomainsController, PinConfigController],
+      controllers: [DomainsController, PinConfigController, RotationsController],
       providers: [
         PinsStore,
         DomainsService,
+        ...rotationProviders(logger),
         // Seals the keys that sign pin configs; opens the HS256 secrets of the key events for the token verifier.
         { provide: Keyring, useFactory: () => new Keyring(config.TESSERA_KEK, config.TESSERA_KEK_PREVIOUS) },
         PinConfigKeys,
