@@ -27,6 +27,8 @@ import type { PinsConfig } from './pins.config';
 import { PinsApiKeyDirectory } from './registry/pins-api-key-directory';
 import { registryConsumer } from './registry/registry-consumer';
 import { pinReportControllers, pinReportProviders } from './reports/pin-reports.providers';
+import { RotationsController } from './rotations/rotations.controller';
+import { rotationProviders } from './rotations/rotations.providers';
 
 /** The consumer of the pins topic that feeds the node's PinsView (the registry consumer is EventConsumer's). */
 const PINS_VIEW_CONSUMER = Symbol('PINS_VIEW_CONSUMER');
@@ -46,8 +48,9 @@ export class PinsModule {
           database: pinsSchema,
         }),
       ],
-      controllers: [DomainsController, PinConfigController, ...pinReportControllers],
+      controllers: [DomainsController, PinConfigController, ...pinReportControllers, RotationsController],
       providers: [
+        ...rotationProviders(logger),
         PinsStore,
         DomainsService,
         // Seals the keys that sign pin configs; opens the HS256 secrets of the key events for the token verifier.

@@ -2,7 +2,12 @@ import type { EventDefinition } from '../event-definition';
 import { ApiKeyUpsertedV1 } from './api-key.events';
 import { AttestationRecordedV1 } from './attestation.events';
 import { AppUpsertedV1 } from './app.events';
-import { PinConfigVersionUpsertedV1, PinViolationReportedV1, ProtectedDomainUpsertedV1 } from './pins.events';
+import {
+  PinConfigVersionUpsertedV1,
+  PinRotationUpsertedV1,
+  PinViolationReportedV1,
+  ProtectedDomainUpsertedV1,
+} from './pins.events';
 import { DeviceOverrideUpsertedV1, PolicyUpsertedV1 } from './policy.events';
 import { RegistrationUpsertedV1 } from './registration.events';
 import { RevocationUpsertedV1 } from './revocation.events';
@@ -43,4 +48,5 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   ProtectedDomainUpsertedV1,
   PinConfigVersionUpsertedV1,
   PinViolationReportedV1,
+  PinRotationUpsertedV1,
 ];

@@ -2,7 +2,12 @@ import { EventCatalog } from '../event-catalog';
 import type { EventData } from '../event-definition';
 import { Topics } from '../topics';
 import { ALL_EVENTS } from './index';
-import { PinConfigVersionUpsertedV1, PinViolationReportedV1, ProtectedDomainUpsertedV1 } from './pins.events';
+import {
+  PinConfigVersionUpsertedV1,
+  PinRotationUpsertedV1,
+  PinViolationReportedV1,
+  ProtectedDomainUpsertedV1,
+} from './pins.events';
 
 const catalog = new EventCatalog();
 const domain: EventData<typeof ProtectedDomainUpsertedV1> = {
@@ -96,5 +101,41 @@ describe('pin-violation.reported v1', () => {
     ['a host name with a wildcard', { ...reported, hostname: '*.example.com' }],
   ])('refuses %s', (_what, data) => {
     expect(PinViolationReportedV1.schema.safeParse(data).success).toBe(false);
+  });
+});
+
+describe('pin-rotation.upserted v1', () => {
+  const rotation: EventData<typeof PinRotationUpsertedV1> = {
+    rotationId: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
+    domainId: domain.domainId,
+    newPins: [{ pin: `${'C'.repeat(43)}=`, source: 'manual', label: 'the 2027 key', certificate: null }],
+    retirePins: [`${'A'.repeat(43)}=`],
+    startsAt: '2026-12-02T10:00:00.000Z',
+    maxConfigLifetimeSeconds: 86_400,
+    publishedAt: '2026-12-02T10:00:00.000Z',
+    retireAllowedAt: '2026-12-03T10:00:00.000Z',
+    switchedAt: null,
+    retiredAt: null,
+    cancelledAt: null,
+    emergency: false,
+    createdAt: '2026-12-02T10:00:00.000Z',
+    updatedAt: '2026-12-02T10:00:00.000Z',
+  };
+
+  it('is listed and keyed <tenant>/pin-rotation/<id> on the compacted pins topic', () => {
+    expect(ALL_EVENTS).toContain(PinRotationUpsertedV1);
+    const envelope = catalog.build(PinRotationUpsertedV1, { tenant: 'acme', producer: 'pins', data: rotation });
+    expect(envelope.key).toBe(`acme/pin-rotation/${rotation.rotationId}`);
+    expect(PinRotationUpsertedV1.topic).toBe(Topics.pins);
+  });
+
+  it.each([
+    ['no new pin', { ...rotation, newPins: [] }],
+    ['no pin to retire', { ...rotation, retirePins: [] }],
+    ['a retired pin that is not a pin', { ...rotation, retirePins: ['sha256/abc'] }],
+    ['a zero wait', { ...rotation, maxConfigLifetimeSeconds: 0 }],
+    ['a time without its offset', { ...rotation, publishedAt: '2026-12-02 10:00' }],
+  ])('refuses %s', (_what, data) => {
+    expect(PinRotationUpsertedV1.schema.safeParse(data).success).toBe(false);
   });
 });

@@ -98,3 +98,36 @@ export const PinViolationReportedV1 = defineEvent({
   }),
   key: (tenant, data) => `${tenant}/${data.appId}`,
 });
+
+/**
+ * A rotation of some of a domain's pins, its latest state: the pins it adds and retires and when each step
+ * happened. Its state at a given time (scheduled, waiting, ...) follows from these times (`rotationState` in
+ * libs/pins), so the event is not re-sent as time passes.
+ */
+export const PinRotationUpsertedV1 = defineEvent({
+  type: 'pin-rotation.upserted',
+  version: 1,
+  topic: Topics.pins,
+  description: "a rotation of a protected domain's pins, latest state",
+  schema: z.object({
+    rotationId: z.uuid(),
+    domainId: z.uuid(),
+    newPins: z.array(DomainPinSchema).min(1).max(20),
+    retirePins: z.array(PinSchema).min(1).max(20),
+    /** When publishing may start: the time it was scheduled for, or when it was planned. */
+    startsAt: EventTimeSchema,
+    /** The wait between publishing and retiring: the longest lifetime of a config an app may hold. */
+    maxConfigLifetimeSeconds: z.number().int().positive(),
+    publishedAt: EventTimeSchema.nullable(),
+    /** publishedAt plus the wait: the old pins may be retired from then on. */
+    retireAllowedAt: EventTimeSchema.nullable(),
+    switchedAt: EventTimeSchema.nullable(),
+    retiredAt: EventTimeSchema.nullable(),
+    cancelledAt: EventTimeSchema.nullable(),
+    /** Replaced at once for a compromised key, without the wait. */
+    emergency: z.boolean(),
+    createdAt: EventTimeSchema,
+    updatedAt: EventTimeSchema,
+  }),
+  key: (tenant, data) => `${tenant}/pin-rotation/${data.rotationId}`,
+});
