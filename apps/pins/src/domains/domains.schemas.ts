@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const DomainIdParam = z.uuid({ error: 'expected a domain id (UUID)' });
 
 /** A pin typed in by the server team: the pin in force (`manual`) or a backup key's (`backup`). */
-const TypedPin = z.strictObject({
+export const TypedPinSchema = z.strictObject({
   pin: PinSchema,
   source: z.enum(['manual', 'backup']).default('manual'),
   label: z.string().trim().min(1).max(100).optional(),
@@ -21,7 +21,7 @@ export const CreateDomainBody = z
     /** The apps whose config carries the domain; omitted or null: every app of the tenant. */
     appIds: z.array(z.uuid()).min(1).max(500).nullable().default(null),
     /** Pins typed in: backups (source "backup"), or the pins themselves when no chain is given. */
-    pins: z.array(TypedPin).max(20).default([]),
+    pins: z.array(TypedPinSchema).max(20).default([]),
     /** The chain the host serves, PEM, leaf first: its pins are computed (which ones: `use`). */
     certificatePem: z.string().min(1).max(65_536, 'a PEM chain is at most 64 KiB').optional(),
     /** Read the chain from the live host (a TLS handshake with it; an exact pattern names the host). */

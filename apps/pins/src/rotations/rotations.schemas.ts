@@ -1,6 +1,6 @@
 import { PinSchema } from '@tessera/contracts';
 import { z } from 'zod';
-import { CreateDomainBody } from '../domains/domains.schemas';
+import { TypedPinSchema } from '../domains/domains.schemas';
 
 export const RotationIdParam = z.uuid({ error: 'expected a rotation id (UUID)' });
 
@@ -26,7 +26,7 @@ export type Retire = z.output<typeof RetireBody>;
 
 export const EmergencyReplaceBody = z.strictObject({
   /** The domain's whole set after the replace: without the compromised pins, with their replacements. */
-  pins: CreateDomainBody.shape.pins,
+  pins: z.array(TypedPinSchema).min(1, 'give the new set: at least its pin in force and a backup').max(20),
   /** The explicit flag that a key is compromised: the wait and the served-chain checks are skipped. */
   compromised: z.boolean().optional(),
   reason: z.string().trim().min(1).max(500),
