@@ -9,6 +9,7 @@ import {
   RateLimits,
   ServiceLifecycle,
   ServiceRuntimeModule,
+  viewConsumerProvider,
 } from '@tessera/service-runtime';
 import type { Logger } from 'pino';
 import { AttestController } from './attestations/attest.controller';
@@ -94,30 +95,14 @@ export class IntegrityModule {
           },
         },
         { provide: PinsView, useFactory: () => new PinsView({ nodeId: config.INTEGRITY_NODE_ID }) },
-        {
-          // The pins topic, for the pin config version each attest answer carries.
+        // The pins topic, for the pin config version each attest answer carries.
+        viewConsumerProvider({
           provide: PINS_VIEW_CONSUMER,
-          inject: [ServiceLifecycle, KafkaRuntime, EventCatalog, DeadLetterPublisher, MessagingMetrics, PinsView],
-          useFactory: (
-            lifecycle: ServiceLifecycle,
-            kafka: KafkaRuntime,
-            catalog: EventCatalog,
-            deadLetters: DeadLetterPublisher,
-            metrics: MessagingMetrics,
-            view: PinsView,
-          ) => {
-            const consumer = view.consumer({
-              kafka: kafka.kafka,
-              topicPrefix: config.KAFKA_TOPIC_PREFIX,
-              catalog,
-              deadLetters,
-              logger: logger.child({ component: 'pins-view' }),
-              metrics,
-            });
-            lifecycle.register(consumer);
-            return consumer;
-          },
-        },
+          view: PinsView,
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          logger,
+          component: 'pins-view',
+        }),
         {
           provide: KafkaRequester,
           inject: [ServiceLifecycle, KafkaRuntime, MessagingMetrics],

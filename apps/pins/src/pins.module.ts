@@ -11,6 +11,7 @@ import {
   MetricsRegistry,
   ServiceLifecycle,
   ServiceRuntimeModule,
+  viewConsumerProvider,
 } from '@tessera/service-runtime';
 import { TokenVerifier, VerifierView, viewWorkers } from '@tessera/verifier';
 import { PinConfigController } from './config/pin-config.controller';
@@ -71,62 +72,23 @@ export class PinsModule {
           useFactory: (view: PinsView, keys: PinConfigKeys) =>
             new SignedPinConfigs(view, keys, config.PINS_CONFIG_LIFETIME_SECONDS),
         },
-        {
-          // Each node's view of the protected domains, from the pins topic: ready once caught up.
+        // Each node's view of the protected domains, from the pins topic: ready once caught up.
+        viewConsumerProvider({
           provide: PINS_VIEW_CONSUMER,
-          inject: [ServiceLifecycle, KafkaRuntime, EventCatalog, DeadLetterPublisher, MessagingMetrics, PinsView],
-          useFactory: (
-            lifecycle: ServiceLifecycle,
-            kafka: KafkaRuntime,
-            catalog: EventCatalog,
-            deadLetters: DeadLetterPublisher,
-            metrics: MessagingMetrics,
-            view: PinsView,
-          ) => {
-            const consumer = view.consumer({
-              kafka: kafka.kafka,
-              topicPrefix: config.KAFKA_TOPIC_PREFIX,
-              catalog,
-              deadLetters,
-              logger: logger.child({ component: 'pins-view' }),
-              metrics,
-            });
-            lifecycle.register(consumer);
-            return consumer;
-          },
-        },
+          view: PinsView,
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          logger,
+          component: 'pins-view',
+        }),
         { provide: SecureStringsView, useFactory: () => new SecureStringsView() },
-        {
-          // Each node's view of the apps' secure strings (sealed), from the registry topic: ready once caught up.
+        // Each node's view of the apps' secure strings (sealed), from the registry topic: ready once caught up.
+        viewConsumerProvider({
           provide: SECURE_STRINGS_CONSUMER,
-          inject: [
-            ServiceLifecycle,
-            KafkaRuntime,
-            EventCatalog,
-            DeadLetterPublisher,
-            MessagingMetrics,
-            SecureStringsView,
-          ],
-          useFactory: (
-            lifecycle: ServiceLifecycle,
-            kafka: KafkaRuntime,
-            catalog: EventCatalog,
-            deadLetters: DeadLetterPublisher,
-            metrics: MessagingMetrics,
-            view: SecureStringsView,
-          ) => {
-            const consumer = view.consumer({
-              kafka: kafka.kafka,
-              topicPrefix: config.KAFKA_TOPIC_PREFIX,
-              catalog,
-              deadLetters,
-              logger: logger.child({ component: 'secure-strings-view' }),
-              metrics,
-            });
-            lifecycle.register(consumer);
-            return consumer;
-          },
-        },
+          view: SecureStringsView,
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          logger,
+          component: 'secure-strings-view',
+        }),
         {
           // The verifier library over this node's own view of keys and revocations: GET /v1/config answers only to
           // a valid, unrevoked Tessera token.

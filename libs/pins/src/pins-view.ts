@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import {
   type EventData,
   type Pin,
@@ -7,7 +5,13 @@ import {
   ProtectedDomainUpsertedV1,
   Topics,
 } from '@tessera/contracts';
-import { type EventConsumer, PermanentEventError, type ViewConsumerOptions, viewConsumer } from '@tessera/messaging';
+import {
+  type EventConsumer,
+  PermanentEventError,
+  type ViewConsumerOptions,
+  viewConsumer,
+  defaultViewNodeId,
+} from '@tessera/messaging';
 
 type Domain = EventData<typeof ProtectedDomainUpsertedV1>;
 
@@ -28,11 +32,7 @@ export class PinsView {
   private readonly versions = new Map<string, number>();
 
   constructor(options: { nodeId?: string | undefined } = {}) {
-    this.nodeId =
-      options.nodeId ??
-      `${hostname()
-        .replace(/[^A-Za-z0-9._-]/g, '-')
-        .slice(0, 60)}-${randomBytes(6).toString('hex')}`;
+    this.nodeId = options.nodeId ?? defaultViewNodeId();
   }
 
   /** The tenant's pin config version, or 0 while it has no protected domain yet. */

@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import {
   AppUpsertedV1,
   DeviceOverrideUpsertedV1,
@@ -12,7 +10,7 @@ import {
   type TopicDefinition,
   Topics,
 } from '@tessera/contracts';
-import { type EventConsumer, type ViewConsumerOptions, viewConsumer } from '@tessera/messaging';
+import { type EventConsumer, type ViewConsumerOptions, viewConsumer, defaultViewNodeId } from '@tessera/messaging';
 import {
   DEFAULT_POLICY_RULES,
   type DeviceOverrideRecord,
@@ -44,11 +42,7 @@ export class RegistryView implements ExpiringEntries {
   private missingPolicies = 0;
 
   constructor(options: { nodeId?: string | undefined } = {}) {
-    this.nodeId =
-      options.nodeId ??
-      `${hostname()
-        .replace(/[^A-Za-z0-9._-]/g, '-')
-        .slice(0, 60)}-${randomBytes(6).toString('hex')}`;
+    this.nodeId = options.nodeId ?? defaultViewNodeId();
   }
 
   /** How many times rulesFor met an app whose policy the view does not hold (and answered the default rules). */

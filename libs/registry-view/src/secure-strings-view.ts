@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { type SealedValue, SecureStringUpsertedV1, Topics } from '@tessera/contracts';
-import { type EventConsumer, type ViewConsumerOptions, viewConsumer } from '@tessera/messaging';
+import { type EventConsumer, type ViewConsumerOptions, viewConsumer, defaultViewNodeId } from '@tessera/messaging';
 
 export interface SealedSecureString {
   secureStringId: string;
@@ -23,11 +21,7 @@ export class SecureStringsView {
   private readonly byId = new Map<string, { app: string; name: string }>();
 
   constructor(options: { nodeId?: string | undefined } = {}) {
-    this.nodeId =
-      options.nodeId ??
-      `${hostname()
-        .replace(/[^A-Za-z0-9._-]/g, '-')
-        .slice(0, 60)}-${randomBytes(6).toString('hex')}`;
+    this.nodeId = options.nodeId ?? defaultViewNodeId();
   }
 
   /** The app's secure strings, sealed, by name. */

@@ -23,3 +23,4 @@ export * from './tokens';
 export * from './database/schema-store';
 export * from './interval-worker';
 export * from './auth/known-api-keys';
+export * from './kafka/view-consumer-provider';

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { EventCatalog, TopicDefinition } from '@tessera/contracts';
 import type { Kafka } from 'kafkajs';
 import type { MessagingLogger } from '../logger';
@@ -41,4 +43,14 @@ export function viewConsumer(
     // buffers: a quarter of kafkajs' default keeps a million-revocation rebuild ~80 MiB lower, no slower.
     maxBytesPerPartition: 256 * 1024,
   });
+}
+
+/**
+ * A view's node id when none is configured: the host name (as a consumer group id may spell it) and random bytes, so
+ * two processes on one host never share a group and take each other's partitions.
+ */
+export function defaultViewNodeId(): string {
+  return `${hostname()
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .slice(0, 60)}-${randomBytes(6).toString('hex')}`;
 }

@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import {
   FailureKeyUpsertedV1,
   RevocationUpsertedV1,
@@ -13,6 +11,7 @@ import {
   type PartitionEnds,
   type ViewConsumerOptions,
   viewConsumer,
+  defaultViewNodeId,
 } from '@tessera/messaging';
 import { RevocationIndex } from '../revocation-index';
 import { VerificationKeySet } from '../verification-key-set';
@@ -40,11 +39,7 @@ export class VerifierView {
   ) {
     this.keys = new VerificationKeySet(options.keyring);
     this.freshness = new ViewFreshness(options.staleness);
-    this.nodeId =
-      options.nodeId ??
-      `${hostname()
-        .replace(/[^A-Za-z0-9._-]/g, '-')
-        .slice(0, 60)}-${randomBytes(6).toString('hex')}`;
+    this.nodeId = options.nodeId ?? defaultViewNodeId();
   }
 
   /** What reads the topics' ends for `freshness`: run it beside the consumer (a BackgroundWorker). */
