@@ -4,6 +4,7 @@ import { PinsView } from '@tessera/pins';
 import { PinViolationReporter } from '@tessera/sdk';
 import { makeTestChain, type TestChain } from '../../libs/pins/src/testing/test-chain';
 import { eventually } from '../support/eventually';
+import { PinViolationReports } from '../../apps/pins/src/reports/pin-violation-reports';
 import { PinsApp } from '../support/pins-app';
 import { RegistrationApp } from '../support/registration-app';
 import { StateEvents } from '../support/state-events';
@@ -132,6 +133,24 @@ describe('the pins service: pin-violation reports (real Kafka and Postgres)', ()
     const event = await events.waitFor(`${tenant}/${protectedApp}`, (e) => e.envelope?.data.reportId === reportId);
     expect(event.envelope).toMatchObject({ type: PinViolationReportedV1.type, tenant, data: stored });
     expect(await violationsCounted('api.example.com')).toBe(before + 1);
+  });
+
+  it('forgets reports older than the retention, and keeps the others', async () => {
+    const oldApp = randomUUID();
+    const recentApp = randomUUID();
+    for (const app of [oldApp, recentApp]) {
+      expect((await pins.call('POST', '/v1/pins/report', { body: reportFor(app) })).status).toBe(202);
+    }
+    const table = `"${pins.schema}".pin_violation`;
+    await pins.dataSource.query(`UPDATE ${table} SET received_at = now() - interval '91 days' WHERE app_id = $1`, [
+      oldApp,
+    ]);
+    expect(await pins.app.get(PinViolationReports).purgeOlderThan(90)).toBe(1);
+    const left = await pins.dataSource.query<{ app_id: string }[]>(
+      `SELECT app_id FROM ${table} WHERE app_id = ANY($1)`,
+      [[oldApp, recentApp]],
+    );
+    expect(left.map((row) => row.app_id)).toEqual([recentApp]);
   });
 
   it('counts a pattern that is none of the app protected domains as unprotected (bounded labels)', async () => {

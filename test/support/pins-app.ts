@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger } from '@tessera/service-runtime';
+import { DataSource } from 'typeorm';
 import { pinsConfigSchema } from '../../apps/pins/src/pins.config';
 import { pinsService } from '../../apps/pins/src/pins.service-definition';
 import {
@@ -29,6 +30,10 @@ export class PinsApp {
     const config = pinsConfigSchema.parse({ ...statefulServiceSettings(env, schema, topicPrefix), ...settings });
     const { app, url } = await listenInProcess(pinsService, config, createLogger('pins', config.LOG_LEVEL));
     return new PinsApp(app, url, schema, env.databaseUrl);
+  }
+
+  get dataSource(): DataSource {
+    return this.app.get(DataSource);
   }
 
   call(

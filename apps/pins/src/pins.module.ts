@@ -120,7 +120,7 @@ export class PinsModule {
             return verifier;
           },
         },
-        ...pinReportProviders(config),
+        ...pinReportProviders(config, logger.child({ component: 'pin-reports' })),
         { provide: ApiKeyDirectory, useClass: PinsApiKeyDirectory },
         ApiKeyGuard,
         {

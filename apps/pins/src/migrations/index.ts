@@ -5,6 +5,7 @@ import { ProtectedDomainTable1795800000001 } from './1795800000001-protected-dom
 import { PinConfigTables1795800000002 } from './1795800000002-pin-config-tables';
 import { PinRotationTables1795800000003 } from './1795800000003-pin-rotation-tables';
 import { PinViolationTable1795800000004 } from './1795800000004-pin-violation-table';
+import { PinViolationReceivedIndex1795800000005 } from './1795800000005-pin-violation-received-index';
 
 /** The pins schema: its entities and committed migrations, oldest first. Run at startup, or with `main.js migrate`. */
 export const pinsSchema: SchemaContents = {
@@ -16,5 +17,6 @@ export const pinsSchema: SchemaContents = {
     PinConfigTables1795800000002,
     PinRotationTables1795800000003,
     PinViolationTable1795800000004,
+    PinViolationReceivedIndex1795800000005,
   ],
 };

@@ -15,4 +15,9 @@ export const pinReportSettings = {
   PINS_REPORT_RATE_LIMIT_PER_IP: perMinute(120),
   /** Reports per minute in one app's name, per instance: a ceiling against a flood in an app's name. */
   PINS_REPORT_RATE_LIMIT_PER_APP: perMinute(60_000),
+  /** How long reports are kept (the events on the pin-violations topic are the stream; these rows answer queries). */
+  PINS_REPORT_RETENTION_DAYS: positiveInt(90, 'a number of days').refine(
+    (days) => days <= 3650,
+    'expected at most 3650 days',
+  ),
 };

@@ -78,6 +78,15 @@ export class PinViolationReports {
   }
 
   /** The tenant's reports, newest first, a page at a time. */
+  /** Forgets the reports received more than `days` ago; how many. */
+  async purgeOlderThan(days: number): Promise<number> {
+    const result: [unknown[], number] = await this.store.dataSource.query(
+      `DELETE FROM ${this.store.table('pin_violation')} WHERE received_at < now() - make_interval(days => $1)`,
+      [days],
+    );
+    return result[1];
+  }
+
   async list(tenant: string, filter: PinReportsFilter) {
     const conditions = ['tenant_id = $1'];
     const values: unknown[] = [tenant];
