@@ -24,3 +24,4 @@ export * from './database/schema-store';
 export * from './interval-worker';
 export * from './auth/known-api-keys';
 export * from './kafka/view-consumer-provider';
+export * from './database/audit-log';

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { schemaOf } from '@tessera/database';
+import { auditEventTable } from '@tessera/service-runtime';
 
 /**
  * Pin rotations (the pins they add and retire, and when each step happened: the state follows from these times),
@@ -32,18 +33,7 @@ export class PinRotationTables1795800000003 implements MigrationInterface {
       // What the publishing worker looks for each round.
       `CREATE INDEX pin_rotation_due_idx ON ${s}.pin_rotation (starts_at)
         WHERE published_at IS NULL AND cancelled_at IS NULL AND retired_at IS NULL`,
-      `CREATE TABLE ${s}.audit_event (
-        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        tenant_id text NOT NULL,
-        actor_key_id text,
-        action text NOT NULL,
-        target_kind text NOT NULL,
-        target_id text NOT NULL,
-        before jsonb,
-        after jsonb,
-        at timestamptz NOT NULL DEFAULT now()
-      )`,
-      `CREATE INDEX audit_event_tenant_idx ON ${s}.audit_event (tenant_id, id DESC)`,
+      ...auditEventTable(s),
     ];
     for (const sql of statements) await queryRunner.query(sql);
   }

@@ -1,13 +1,12 @@
+import { type AuditActor, type AuditEntry, writeAuditEntry } from '@tessera/service-runtime';
 import type { EntityManager } from 'typeorm';
 import type { PinsStore } from '../persistence/pins-store';
 
 /** Who changed the pins service's data: an API key, or the service's own schedule (no key). */
-export interface Actor {
-  tenantId: string;
-  keyId: string | null;
-}
+export type Actor = AuditActor;
 
-export interface AuditEntry {
+/** The pins service's audited changes. */
+export interface PinsAuditEntry extends AuditEntry {
   action:
     | 'rotation.planned'
     | 'rotation.published'
@@ -20,19 +19,7 @@ export interface AuditEntry {
   after: unknown;
 }
 
-/** Writes the audit entry of a change in the transaction that makes it (the token service's shape). */
-export async function writeAudit(store: PinsStore, tx: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
-  await tx.query(
-    `INSERT INTO ${store.table('audit_event')} (tenant_id, actor_key_id, action, target_kind, target_id, before, after)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
-    [
-      actor.tenantId,
-      actor.keyId,
-      entry.action,
-      entry.target.kind,
-      entry.target.id,
-      entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
-      entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
-    ],
-  );
+/** Writes the audit entry of a change in the transaction that makes it. */
+export function writeAudit(store: PinsStore, tx: EntityManager, actor: Actor, entry: PinsAuditEntry): Promise<void> {
+  return writeAuditEntry(tx, store.table('audit_event'), actor, entry);
 }

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { schemaOf } from '@tessera/database';
+import { auditEventTable } from '@tessera/service-runtime';
 
 /**
  * Tenants' signing settings and keys (private parts sealed under the KEK, erased once a key can sign no more), the
@@ -50,18 +51,7 @@ export class SigningKeyTables1795600000000 implements MigrationInterface {
         forgotten boolean NOT NULL DEFAULT false
       )`,
       `CREATE INDEX failure_key_forget_idx ON ${s}.failure_key (forget_after) WHERE NOT forgotten`,
-      `CREATE TABLE ${s}.audit_event (
-        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        tenant_id text NOT NULL,
-        actor_key_id text,
-        action text NOT NULL,
-        target_kind text NOT NULL,
-        target_id text NOT NULL,
-        before jsonb,
-        after jsonb,
-        at timestamptz NOT NULL DEFAULT now()
-      )`,
-      `CREATE INDEX audit_event_tenant_idx ON ${s}.audit_event (tenant_id, id DESC)`,
+      ...auditEventTable(s),
     ];
     for (const sql of statements) await queryRunner.query(sql);
   }
