@@ -150,6 +150,23 @@ describe('signed pin configs, only for attested apps, on three pins nodes (real 
     }
   });
 
+  it('exports the initial config an app ships, for an API key with pins:read, and refuses anyone else', async () => {
+    const path = `/v1/apps/${appId}/pins/initial-config`;
+    const exported = await nodes[2]!.call('GET', path, { key: admin });
+    expect(exported.status).toBe(200);
+    const { config, keys, version } = exported.body as { config: string; keys: unknown; version: number };
+    expect(exported.body).toMatchObject({ tenant, appId });
+    // What the app ships verifies with the keys shipped beside it, and pins what an attested app is served.
+    const result = await verifyPinConfig(config, { keys: PinConfigKeySetSchema.parse(keys), tenant, appId });
+    if (!result.ok) throw new Error(`the initial config did not verify: ${result.reason} ${result.detail}`);
+    expect(result.config.version).toBe(version);
+    const { token: genuineToken } = await tokenOf('genuine');
+    expect(result.config.domains).toEqual((await verified(nodes[2]!, genuineToken)).domains);
+
+    expect((await nodes[2]!.call('GET', path)).status).toBe(401);
+    expect((await nodes[2]!.call('GET', `/v1/apps/not-an-id/pins/initial-config`, { key: admin })).status).toBe(400);
+  });
+
   it('stops serving a device once it is revoked', async () => {
     const keyStore = new MemoryInstallationKeyStore();
     const { token: before, sdk } = await tokenOf('genuine', keyStore);

@@ -14,6 +14,7 @@ import {
   viewConsumerProvider,
 } from '@tessera/service-runtime';
 import { TokenVerifier, VerifierView, viewWorkers } from '@tessera/verifier';
+import { InitialConfigController } from './config/initial-config.controller';
 import { PinConfigController } from './config/pin-config.controller';
 import { PinConfigKeys } from './config/pin-config-keys';
 import { registerPinsMetrics } from './config/pins-metrics';
@@ -49,7 +50,13 @@ export class PinsModule {
           database: pinsSchema,
         }),
       ],
-      controllers: [DomainsController, PinConfigController, ...pinReportControllers, RotationsController],
+      controllers: [
+        DomainsController,
+        PinConfigController,
+        InitialConfigController,
+        ...pinReportControllers,
+        RotationsController,
+      ],
       providers: [
         ...rotationProviders(logger),
         PinsStore,
