@@ -2,11 +2,9 @@ import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
 import type { PinConfigKeySet } from '@tessera/contracts';
 import { ApiKeyGuard, ApiSummary, CurrentPrincipal, param, Requires } from '@tessera/service-runtime';
-import { z } from 'zod';
+import { AppIdParam } from './initial-config.schemas';
 import { PinConfigKeys } from './pin-config-keys';
 import { SignedPinConfigs } from './signed-pin-configs';
-
-const AppIdParam = z.uuid({ error: 'expected an app id (UUID)' });
 
 /** What an app ships: its config as of now, and the keys its later configs must be signed with. */
 export interface InitialPinConfig {
