@@ -4,9 +4,10 @@ import type { CliIo } from './cli-io';
 import { ConfigStore, configFilePath, type StoredConfig } from './config/config-store';
 import {
   type Connection,
-  requireTokenEndpoint,
+  type EndpointService,
+  requireServiceEndpoint,
   resolveConnection,
-  resolveTokenEndpoint,
+  resolveServiceEndpoint,
   type SettingSource,
 } from './config/connection';
 import { Printer } from './output/printer';
@@ -16,6 +17,7 @@ export interface GlobalOptions {
   endpoint?: string;
   key?: string;
   tokenEndpoint?: string;
+  pinsEndpoint?: string;
   json?: boolean;
   /** Seconds. */
   timeout?: number;
@@ -53,27 +55,28 @@ export class CliContext {
   }
 
   /**
-   * A client for the token service's commands: the key and registration endpoint as for any command, plus the
-   * token service's URL, without which they fail at once (exit 2, saying how to set it) before reading any input.
+   * A client for the token or pins service's commands: the key and registration endpoint as for any command, plus
+   * the service's URL, without which they fail at once (exit 2, saying how to set it) before reading any input.
    */
-  async tokenClient(): Promise<AdminApiClient> {
+  async serviceClient(service: EndpointService): Promise<AdminApiClient> {
     const stored = await this.storedConfig();
     const { endpoint, key } = this.connectionFrom(stored);
-    const { tokenEndpoint } = requireTokenEndpoint({ tokenEndpoint: this.globals.tokenEndpoint }, this.io.env, stored);
-    return this.clientFor(endpoint, key, tokenEndpoint);
+    const { endpoint: serviceEndpoint } = requireServiceEndpoint(service, this.globals, this.io.env, stored);
+    return this.clientFor(endpoint, key, { [service]: serviceEndpoint });
   }
 
-  /** The token service's URL in force and where it came from; undefined when none is set. */
-  async tokenEndpoint(): Promise<{ tokenEndpoint: string; source: SettingSource } | undefined> {
-    return resolveTokenEndpoint({ tokenEndpoint: this.globals.tokenEndpoint }, this.io.env, await this.store.read());
+  /** The service's URL in force and where it came from; undefined when none is set. */
+  async serviceEndpoint(service: EndpointService): Promise<{ endpoint: string; source: SettingSource } | undefined> {
+    return resolveServiceEndpoint(service, this.globals, this.io.env, await this.store.read());
   }
 
-  clientFor(endpoint: string, key: string, tokenEndpoint?: string): AdminApiClient {
+  clientFor(endpoint: string, key: string, services: Partial<Record<EndpointService, string>> = {}): AdminApiClient {
     const timeoutMs = this.globals.timeout === undefined ? undefined : this.globals.timeout * 1000;
     return new AdminApiClient({
       endpoint,
       key,
-      tokenEndpoint,
+      tokenEndpoint: services.token,
+      pinsEndpoint: services.pins,
       fetch: this.io.fetch,
       timeoutMs,
       uploadTimeoutMs: timeoutMs,

@@ -1,3 +1,4 @@
+import { type EndpointService, SERVICE_ENDPOINTS } from './config/service-endpoints';
 import { type ExitCode, ExitCode as Codes } from './exit-codes';
 
 /** An error the CLI explains itself: its message goes to stderr as is, and the process exits with `exitCode`. */
@@ -29,12 +30,13 @@ export class NotLoggedInError extends CliError {
   }
 }
 
-/** A token service command, and no token service URL anywhere (there is no default). */
-export class NoTokenEndpointError extends UsageError {
-  constructor() {
-    super('no token service endpoint is set (the token and signing-key commands talk to the token service)', [
-      'set it once: printf %s "$KEY" | tessera login --token-endpoint <url> --key-stdin  (e.g. http://localhost:3003)',
-      'or for this shell: export TESSERA_TOKEN_ENDPOINT=<url>; or for one command: --token-endpoint <url>',
+/** A command of the token or pins service, and no URL for it anywhere (there is no default). */
+export class NoServiceEndpointError extends UsageError {
+  constructor(readonly service: EndpointService) {
+    const { option, environment, example, commands } = SERVICE_ENDPOINTS[service];
+    super(`no ${service} service endpoint is set (${commands} talk to the ${service} service)`, [
+      `set it once: printf %s "$KEY" | tessera login ${option} <url> --key-stdin  (e.g. ${example})`,
+      `or for this shell: export ${environment}=<url>; or for one command: ${option} <url>`,
     ]);
   }
 }

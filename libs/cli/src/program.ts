@@ -7,6 +7,7 @@ import { authCommands } from './commands/auth.commands';
 import { deviceCommands } from './commands/device.commands';
 import { keyCommands } from './commands/key.commands';
 import { positiveNumber } from './commands/options';
+import { pinsCommands } from './commands/pins.commands';
 import { policyCommands } from './commands/policy.commands';
 import { registrationCommands } from './commands/registration.commands';
 import { revocationCommands } from './commands/revocation.commands';
@@ -21,18 +22,23 @@ const EXIT_CODES = `
 Exit codes: 0 ok, 1 error (API 4xx such as 400/403/422), 2 usage error, 3 not logged in or key refused (401),
 4 not found (404), 5 conflict (409), 6 endpoint unreachable or no answer in time, 7 server error (5xx),
 8 token not valid (token check).
-Configuration: TESSERA_ENDPOINT, TESSERA_TOKEN_ENDPOINT, TESSERA_API_KEY (override the config file),
+Configuration: TESSERA_ENDPOINT, TESSERA_TOKEN_ENDPOINT, TESSERA_PINS_ENDPOINT, TESSERA_API_KEY (override the
+config file),
 TESSERA_CONFIG (its path).
 Documentation: docs/cli.md`;
 
 /** The whole command tree, for one run; output goes through `io` (never straight to the process). */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('tessera')
-    .description('Command-line client of the Tessera admin APIs (registration and token services)')
+    .description('Command-line client of the Tessera admin APIs (registration, token and pins services)')
     .option('--endpoint <url>', 'registration service URL (overrides TESSERA_ENDPOINT and the config file)')
     .option(
       '--token-endpoint <url>',
       'token service URL, for token and signing-key (overrides TESSERA_TOKEN_ENDPOINT and the config file)',
+    )
+    .option(
+      '--pins-endpoint <url>',
+      'pins service URL, for the pins commands (overrides TESSERA_PINS_ENDPOINT and the config file)',
     )
     .option('--key <key>', 'API key (overrides TESSERA_API_KEY and the config file; stays in shell history)')
     .option('--json', "print the API's JSON answer (one document) instead of tables")
@@ -62,5 +68,6 @@ export function buildProgram(io: CliIo): Command {
   auditCommands(program, cli);
   tokenCommands(program, cli);
   signingKeyCommands(program, cli);
+  pinsCommands(program, cli);
   return program;
 }

@@ -1,8 +1,6 @@
-import type { DomainPin, Pin, PIN_MODES } from '@tessera/contracts';
+import type { DomainPin, Pin, PinMode } from '@tessera/contracts';
 import type { CertificatePin, CertificatePlace } from './certificate-pins';
 import { checkPinSet, type PinSetProblemCode, pinsFromServedChain } from './pin-set-rules';
-
-type PinMode = (typeof PIN_MODES)[number];
 
 /** A distinct, well-formed pin per name. */
 function pin(name: string): Pin {

@@ -1,7 +1,5 @@
-import type { DomainPin, Pin, PIN_MODES } from '@tessera/contracts';
+import type { DomainPin, Pin, PinMode } from '@tessera/contracts';
 import { type CertificatePin, type CertificatePlace, domainPinOf } from './certificate-pins';
-
-type PinMode = (typeof PIN_MODES)[number];
 
 /** The most pins a domain may hold (the signed config's limit). */
 export const MAX_PINS_PER_DOMAIN = 20;

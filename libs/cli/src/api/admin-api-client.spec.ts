@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { NoTokenEndpointError } from '../errors';
+import { NoServiceEndpointError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { ADMIN_KEY, FakeApi } from '../testing/fake-api';
 import { AdminApiClient } from './admin-api-client';
@@ -190,7 +190,7 @@ describe('AdminApiClient', () => {
   it('without a token endpoint, refuses the token service methods before sending anything', async () => {
     const api = new FakeApi();
     const registrationOnly = new AdminApiClient({ endpoint: 'http://api.test', key: ADMIN_KEY, fetch: api.fetch });
-    await expect(registrationOnly.listSigningKeys()).rejects.toThrow(NoTokenEndpointError);
+    await expect(registrationOnly.listSigningKeys()).rejects.toThrow(NoServiceEndpointError);
     expect(api.requests).toHaveLength(0);
   });
 

@@ -1,5 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { NoTokenEndpointError } from '../errors';
+import { NoServiceEndpointError } from '../errors';
+import { SERVICE_ENDPOINTS } from '../config/service-endpoints';
+import type {
+  CreateDomainBody,
+  EmergencyReplaceBody,
+  ListPinReportsQuery,
+  PlanRotationBody,
+  RetireBody,
+} from './pins-requests';
+import type {
+  EmergencyReplacement,
+  InitialPinConfig,
+  PinRotation,
+  PinViolation,
+  ProtectedDomain,
+  RetiredRotation,
+} from './pins-views';
 import { ApiError, type Service, EndpointUnreachableError, UnexpectedAnswerError } from './api-errors';
 import type {
   ApkUploadQuery,
@@ -57,9 +73,11 @@ export interface AdminApiClientOptions {
   key: string;
   /**
    * Base URL of the token service, e.g. http://localhost:3003; without it the token service's methods fail with a
-   * NoTokenEndpointError before sending anything.
+   * NoServiceEndpointError before sending anything.
    */
   tokenEndpoint?: string | undefined;
+  /** Base URL of the pins service, e.g. http://localhost:3004; the same without it. */
+  pinsEndpoint?: string | undefined;
   timeoutMs?: number;
   uploadTimeoutMs?: number;
   fetch?: typeof fetch;
@@ -89,6 +107,7 @@ interface RequestOptions {
 export class AdminApiClient {
   readonly endpoint: string;
   readonly tokenEndpoint: string | undefined;
+  readonly pinsEndpoint: string | undefined;
   private readonly key: string;
   private readonly timeoutMs: number;
   private readonly uploadTimeoutMs: number;
@@ -97,6 +116,7 @@ export class AdminApiClient {
   constructor(options: AdminApiClientOptions) {
     this.endpoint = options.endpoint.replace(/\/+$/, '');
     this.tokenEndpoint = options.tokenEndpoint?.replace(/\/+$/, '');
+    this.pinsEndpoint = options.pinsEndpoint?.replace(/\/+$/, '');
     this.key = options.key;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.uploadTimeoutMs = options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS;
@@ -207,6 +227,36 @@ export class AdminApiClient {
   inspectToken = (body: InspectTokenBody) =>
     this.json<TokenInspection>('POST', '/v1/tokens/inspect', { service: 'token', json: body });
 
+  // Protected domains, rotations, reports and the initial config (pins service)
+  listDomains = () => this.json<{ items: ProtectedDomain[] }>('GET', '/v1/domains', { service: 'pins' });
+  createDomain = (body: CreateDomainBody) =>
+    this.json<ProtectedDomain>('POST', '/v1/domains', { service: 'pins', json: body });
+  getDomain = (domainId: string) =>
+    this.json<ProtectedDomain>('GET', `/v1/domains/${segment(domainId)}`, { service: 'pins' });
+  deleteDomain = (domainId: string) =>
+    this.noContent('DELETE', `/v1/domains/${segment(domainId)}`, { service: 'pins' });
+  listRotations = (domainId: string) =>
+    this.json<{ items: PinRotation[] }>('GET', `/v1/domains/${segment(domainId)}/rotations`, { service: 'pins' });
+  planRotation = (domainId: string, body: PlanRotationBody) =>
+    this.json<PinRotation>('POST', `/v1/domains/${segment(domainId)}/rotations`, { service: 'pins', json: body });
+  getRotation = (rotationId: string) =>
+    this.json<PinRotation>('GET', `/v1/rotations/${segment(rotationId)}`, { service: 'pins' });
+  /** The old pins leave the set: refused (409) before the wait is over or when the served chain would not match. */
+  retireRotation = (rotationId: string, body: RetireBody = {}) =>
+    this.json<RetiredRotation>('POST', `/v1/rotations/${segment(rotationId)}/retire`, { service: 'pins', json: body });
+  cancelRotation = (rotationId: string) =>
+    this.json<PinRotation>('POST', `/v1/rotations/${segment(rotationId)}/cancel`, { service: 'pins' });
+  /** The set becomes `pins` at once, without the wait: for a compromised key; audited. */
+  emergencyReplace = (domainId: string, body: EmergencyReplaceBody) =>
+    this.json<EmergencyReplacement>('POST', `/v1/domains/${segment(domainId)}/emergency-replace`, {
+      service: 'pins',
+      json: body,
+    });
+  listPinReports = (query: ListPinReportsQuery = {}) =>
+    this.json<Page<PinViolation>>('GET', '/v1/pin-reports', { service: 'pins', query: { ...query } });
+  initialPinConfig = (appId: string) =>
+    this.json<InitialPinConfig>('GET', `/v1/apps/${segment(appId)}/pins/initial-config`, { service: 'pins' });
+
   /** A request answered with a JSON body. */
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const { response, text, url } = await this.send(method, path, options);
@@ -224,14 +274,20 @@ export class AdminApiClient {
     await this.send(method, path, options);
   }
 
+  private baseOf(service: Service): string {
+    if (service === 'registration') return this.endpoint;
+    const base = service === 'token' ? this.tokenEndpoint : this.pinsEndpoint;
+    if (base === undefined) throw new NoServiceEndpointError(service);
+    return base;
+  }
+
   private async send(
     method: string,
     path: string,
     options: RequestOptions,
   ): Promise<{ response: Response; text: string; url: string }> {
     const service = options.service ?? 'registration';
-    const base = service === 'token' ? this.tokenEndpoint : this.endpoint;
-    if (base === undefined) throw new NoTokenEndpointError();
+    const base = this.baseOf(service);
     const url = base + path + queryString(options.query);
     const requestId = randomUUID();
     const headers: Record<string, string> = {
@@ -270,7 +326,7 @@ export class AdminApiClient {
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get('location') ?? 'elsewhere';
       throw new UnexpectedAnswerError(
-        `${method} ${url} redirects (${response.status}) to ${location}: pass the final address as ${service === 'token' ? '--token-endpoint' : '--endpoint'}`,
+        `${method} ${url} redirects (${response.status}) to ${location}: pass the final address as ${service === 'registration' ? '--endpoint' : SERVICE_ENDPOINTS[service].option}`,
       );
     }
     if (!response.ok) throw apiError(method, path, response, text, requestId, service);

@@ -1,7 +1,7 @@
 import { ExitCode, exitCodeForStatus } from '../exit-codes';
 
-/** The services the CLI talks to: the registration service (most commands) and the token service. */
-export type Service = 'registration' | 'token';
+/** The services the CLI talks to: the registration service (most commands), the token and the pins service. */
+export type Service = 'registration' | 'token' | 'pins';
 
 /** The API answered with an error status; carries what its body said (`message`, `errors[]`, `reason`, ids). */
 export class ApiError extends Error {

@@ -42,6 +42,8 @@ describe('login, whoami, logout', () => {
       endpoint: 'http://api.test',
       tokenEndpoint: null,
       tokenEndpointSource: null,
+      pinsEndpoint: null,
+      pinsEndpointSource: null,
       key: 'tsk_0123456789abcdef_****',
       keySource: 'config file',
       tenant: TENANT,
@@ -202,5 +204,62 @@ describe('the token service endpoint', () => {
     expect(token.stderr).toContain('--token-endpoint');
     expect(token.stderr).toContain('TESSERA_TOKEN_ENDPOINT');
     expect(api.requests.filter((r) => r.url.pathname.startsWith('/v1/signing'))).toHaveLength(0);
+  });
+});
+
+describe('the pins service endpoint', () => {
+  it('login --pins-endpoint stores it beside the token endpoint, which a later login keeps; whoami shows both', async () => {
+    const { home, configFile, env } = setup();
+    const api = new FakeApi().on('GET', 'http://api.test/v1/tenants/current', { body: TENANT });
+    await runAgainst(
+      api,
+      ['login', '--endpoint', 'http://api.test', '--token-endpoint', TOKEN_ENDPOINT, '--key-stdin'],
+      {
+        env,
+        home,
+        stdin: ADMIN_KEY,
+      },
+    );
+    const login = await runAgainst(api, ['login', '--pins-endpoint', 'http://pins.test/', '--key-stdin'], {
+      env,
+      home,
+      stdin: ADMIN_KEY,
+    });
+    expect(login.code).toBe(ExitCode.ok);
+    expect(login.stdout).toMatch(/^pins endpoint: +http:\/\/pins\.test$/m);
+    expect(JSON.parse(await readFile(configFile, 'utf8'))).toEqual({
+      endpoint: 'http://api.test',
+      apiKey: ADMIN_KEY,
+      tokenEndpoint: TOKEN_ENDPOINT,
+      pinsEndpoint: 'http://pins.test',
+    });
+    const whoami = await runAgainst(api, ['whoami', '--json'], {
+      env: { ...env, TESSERA_PINS_ENDPOINT: 'http://env-pins.test' },
+      home,
+    });
+    expect(JSON.parse(whoami.stdout)).toMatchObject({
+      tokenEndpoint: TOKEN_ENDPOINT,
+      tokenEndpointSource: 'config file',
+      pinsEndpoint: 'http://env-pins.test',
+      pinsEndpointSource: 'environment',
+    });
+    expect(login.stdout + login.stderr + whoami.stdout).not.toContain(SECRET);
+  });
+
+  it('a pins command without a pins endpoint is a usage error (exit 2) that says how to set it, sending nothing', async () => {
+    const { home, env } = setup();
+    const api = new FakeApi().on('GET', '/v1/tenants/current', { body: TENANT });
+    await runAgainst(api, ['login', '--token-endpoint', TOKEN_ENDPOINT, '--key-stdin'], {
+      env,
+      home,
+      stdin: ADMIN_KEY,
+    });
+    const sent = api.requests.length;
+    const run = await runAgainst(api, ['pins', 'list'], { env, home });
+    expect(run.code).toBe(ExitCode.usage);
+    expect(run.stderr).toContain('error: no pins service endpoint is set');
+    expect(run.stderr).toContain('--pins-endpoint');
+    expect(run.stderr).toContain('TESSERA_PINS_ENDPOINT');
+    expect(api.requests).toHaveLength(sent);
   });
 });

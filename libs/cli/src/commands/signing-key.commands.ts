@@ -80,7 +80,7 @@ export function signingKeyCommands(program: Command, cli: CliContext): void {
     .command('list')
     .description('list the signing keys, newest first')
     .action(async () => {
-      const client = await cli.tokenClient();
+      const client = await cli.serviceClient('token');
       cli.printer.list(await client.listSigningKeys(), signingKeyColumns, 'signing keys');
     });
 
@@ -89,7 +89,7 @@ export function signingKeyCommands(program: Command, cli: CliContext): void {
     .description('show a signing key and its public key')
     .argument('<kid>', 'the key id (as signing-key list shows it)')
     .action(async (kid: string) => {
-      const client = await cli.tokenClient();
+      const client = await cli.serviceClient('token');
       cli.printer.answer(await client.getSigningKey(kidArgument(kid)), renderSigningKey);
     });
 
@@ -104,7 +104,7 @@ export function signingKeyCommands(program: Command, cli: CliContext): void {
         'time it becomes possible; --force rotates anyway.',
     )
     .action(async (options: { force?: boolean }) => {
-      const client = await cli.tokenClient();
+      const client = await cli.serviceClient('token');
       const rotated = await client.rotateSigningKeys(options.force ? { force: true } : {});
       cli.printer.answer(rotated, renderRotation);
       if (options.force) {
@@ -131,7 +131,7 @@ export function signingKeyCommands(program: Command, cli: CliContext): void {
     .action(async (kid: string, options: { reason: string }) => {
       const reason = options.reason.trim();
       if (reason === '') throw new UsageError('--reason must say why the key is revoked');
-      const client = await cli.tokenClient();
+      const client = await cli.serviceClient('token');
       cli.printer.answer(await client.revokeSigningKey(kidArgument(kid), { reason }), renderSigningKey);
       cli.printer.note(
         `tokens signed by ${kid} are refused from now on; a revoked active key hands over to the next one (signing-key list)`,
@@ -147,7 +147,7 @@ export function signingKeyCommands(program: Command, cli: CliContext): void {
       '\nExample:\n  tessera signing-key secret Xq3fK0d2mB9sLw1c | vault kv put secret/tessera-hs256 value=-',
     )
     .action(async (kid: string) => {
-      const client = await cli.tokenClient();
+      const client = await cli.serviceClient('token');
       const secret = await client.signingKeySecret(kidArgument(kid));
       // The secret alone on stdout, so it pipes straight into a secret store.
       cli.printer.answer(secret, (answer) => answer.secret);
@@ -164,7 +164,7 @@ export function signingKeyCommands(program: Command, cli: CliContext): void {
     .command('show', { isDefault: true })
     .description('show the signing settings and the JWKS URL (the default)')
     .action(async () => {
-      const client = await cli.tokenClient();
+      const client = await cli.serviceClient('token');
       cli.printer.answer(await client.signingSettings(), (answer) => renderSettings(answer));
     });
 
@@ -188,7 +188,7 @@ export function signingKeyCommands(program: Command, cli: CliContext): void {
       if (Object.keys(change).length === 0) {
         throw new UsageError('nothing to change: give --algorithm, --rotation-period or --audience');
       }
-      const client = await cli.tokenClient();
+      const client = await cli.serviceClient('token');
       const updated = await client.updateSigningSettings(change);
       cli.printer.answer(updated, (answer) => renderSettings(answer));
       if (options.algorithm !== undefined) {

@@ -65,7 +65,7 @@ export function tokenCommands(program: Command, cli: CliContext): void {
     )
     .action(async (argument: string | undefined, options: { audience?: string }) => {
       // Before reading stdin: without a token endpoint or key there is nothing to check it with.
-      const client = await cli.tokenClient();
+      const client = await cli.serviceClient('token');
       const text = argument === undefined || argument === '-' ? await cli.io.readStdin() : argument;
       const value = text.trim();
       if (value === '') {

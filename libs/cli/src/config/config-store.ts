@@ -9,7 +9,11 @@ export interface StoredConfig {
   apiKey?: string;
   /** The token service; optional, as files written before it existed lack it. */
   tokenEndpoint?: string;
+  /** The pins service; optional too. */
+  pinsEndpoint?: string;
 }
+
+const STORED_SETTINGS = ['endpoint', 'apiKey', 'tokenEndpoint', 'pinsEndpoint'] as const;
 
 const FILE_MODE = 0o600;
 const DIRECTORY_MODE = 0o700;
@@ -41,13 +45,15 @@ export class ConfigStore {
       throw this.invalid('not JSON');
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw this.invalid('not an object');
-    const { endpoint, apiKey, tokenEndpoint } = parsed as Record<string, unknown>;
-    if (endpoint !== undefined && typeof endpoint !== 'string') throw this.invalid('endpoint is not a string');
-    if (apiKey !== undefined && typeof apiKey !== 'string') throw this.invalid('apiKey is not a string');
-    if (tokenEndpoint !== undefined && typeof tokenEndpoint !== 'string') {
-      throw this.invalid('tokenEndpoint is not a string');
+    const fields = parsed as Record<string, unknown>;
+    const config: StoredConfig = {};
+    for (const setting of STORED_SETTINGS) {
+      const value = fields[setting];
+      if (value === undefined) continue;
+      if (typeof value !== 'string') throw this.invalid(`${setting} is not a string`);
+      config[setting] = value;
     }
-    return tokenEndpoint === undefined ? { endpoint, apiKey } : { endpoint, apiKey, tokenEndpoint };
+    return config;
   }
 
   /**

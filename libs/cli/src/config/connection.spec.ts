@@ -1,11 +1,11 @@
-import { NoTokenEndpointError, NotLoggedInError } from '../errors';
+import { NoServiceEndpointError, NotLoggedInError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import {
   DEFAULT_ENDPOINT,
   normaliseEndpoint,
-  requireTokenEndpoint,
+  requireServiceEndpoint,
   resolveConnection,
-  resolveTokenEndpoint,
+  resolveServiceEndpoint,
 } from './connection';
 
 const key = (id: string) => `tsk_${id}_${'s'.repeat(43)}`;
@@ -95,37 +95,78 @@ describe('normaliseEndpoint', () => {
   });
 });
 
-describe('resolveTokenEndpoint', () => {
-  const stored = { endpoint: 'http://file:1', tokenEndpoint: 'http://file:3/' };
+describe('resolveServiceEndpoint', () => {
+  const stored = { endpoint: 'http://file:1', tokenEndpoint: 'http://file:3/', pinsEndpoint: 'http://file:4/' };
 
   it('takes --token-endpoint, then TESSERA_TOKEN_ENDPOINT, then the config file; normalised', () => {
     const env = { TESSERA_TOKEN_ENDPOINT: 'http://env:3' };
-    expect(resolveTokenEndpoint({ tokenEndpoint: 'http://option:3' }, env, stored)).toEqual({
-      tokenEndpoint: 'http://option:3',
+    expect(resolveServiceEndpoint('token', { tokenEndpoint: 'http://option:3' }, env, stored)).toEqual({
+      endpoint: 'http://option:3',
       source: 'option',
     });
-    expect(resolveTokenEndpoint({}, env, stored)).toEqual({ tokenEndpoint: 'http://env:3', source: 'environment' });
-    expect(resolveTokenEndpoint({}, { TESSERA_TOKEN_ENDPOINT: '' }, stored)).toEqual({
-      tokenEndpoint: 'http://file:3',
+    expect(resolveServiceEndpoint('token', {}, env, stored)).toEqual({
+      endpoint: 'http://env:3',
+      source: 'environment',
+    });
+    expect(resolveServiceEndpoint('token', {}, { TESSERA_TOKEN_ENDPOINT: '' }, stored)).toEqual({
+      endpoint: 'http://file:3',
       source: 'config file',
     });
   });
 
-  it('has no default: none is undefined, and a usage error (exit 2) for commands that need it', () => {
+  it("takes the pins service's own settings, never the token service's", () => {
+    const env = { TESSERA_PINS_ENDPOINT: 'http://env:4', TESSERA_TOKEN_ENDPOINT: 'http://env:3' };
     expect(
-      resolveTokenEndpoint({}, { TESSERA_ENDPOINT: 'http://env:1' }, { endpoint: 'http://file:1' }),
-    ).toBeUndefined();
-    expect(() => requireTokenEndpoint({}, {}, undefined)).toThrow(NoTokenEndpointError);
-    expect(new NoTokenEndpointError().exitCode).toBe(ExitCode.usage);
-    expect(requireTokenEndpoint({}, {}, stored)).toMatchObject({ tokenEndpoint: 'http://file:3' });
+      resolveServiceEndpoint(
+        'pins',
+        { pinsEndpoint: 'http://option:4', tokenEndpoint: 'http://option:3' },
+        env,
+        stored,
+      ),
+    ).toEqual({
+      endpoint: 'http://option:4',
+      source: 'option',
+    });
+    expect(resolveServiceEndpoint('pins', { tokenEndpoint: 'http://option:3' }, env, stored)).toEqual({
+      endpoint: 'http://env:4',
+      source: 'environment',
+    });
+    expect(resolveServiceEndpoint('pins', {}, { TESSERA_TOKEN_ENDPOINT: 'http://env:3' }, stored)).toEqual({
+      endpoint: 'http://file:4',
+      source: 'config file',
+    });
+    expect(resolveServiceEndpoint('pins', {}, env, { tokenEndpoint: 'http://file:3' })).toEqual({
+      endpoint: 'http://env:4',
+      source: 'environment',
+    });
   });
 
-  it('names the token setting that is wrong', () => {
-    expect(() => resolveTokenEndpoint({}, { TESSERA_TOKEN_ENDPOINT: 'ftp://x' }, undefined)).toThrow(
+  it('has no default: none is undefined, and a usage error (exit 2) naming the service for commands that need it', () => {
+    for (const service of ['token', 'pins'] as const) {
+      expect(
+        resolveServiceEndpoint(service, {}, { TESSERA_ENDPOINT: 'http://env:1' }, { endpoint: 'http://file:1' }),
+      ).toBeUndefined();
+      expect(() => requireServiceEndpoint(service, {}, {}, undefined)).toThrow(NoServiceEndpointError);
+      expect(new NoServiceEndpointError(service).exitCode).toBe(ExitCode.usage);
+    }
+    expect(() => requireServiceEndpoint('pins', {}, {}, undefined)).toThrow('no pins service endpoint is set');
+    expect(new NoServiceEndpointError('pins').details.join('\n')).toContain('TESSERA_PINS_ENDPOINT');
+    expect(requireServiceEndpoint('token', {}, {}, stored)).toMatchObject({ endpoint: 'http://file:3' });
+    expect(requireServiceEndpoint('pins', {}, {}, stored)).toMatchObject({ endpoint: 'http://file:4' });
+  });
+
+  it('names the setting that is wrong', () => {
+    expect(() => resolveServiceEndpoint('token', {}, { TESSERA_TOKEN_ENDPOINT: 'ftp://x' }, undefined)).toThrow(
       'TESSERA_TOKEN_ENDPOINT must be an http:// or https:// URL',
     );
-    expect(() => resolveTokenEndpoint({}, {}, { tokenEndpoint: 'nope' })).toThrow(
+    expect(() => resolveServiceEndpoint('token', {}, {}, { tokenEndpoint: 'nope' })).toThrow(
       'the stored token endpoint is not a URL',
+    );
+    expect(() => resolveServiceEndpoint('pins', { pinsEndpoint: 'nope' }, {}, undefined)).toThrow(
+      '--pins-endpoint is not a URL',
+    );
+    expect(() => resolveServiceEndpoint('pins', {}, {}, { pinsEndpoint: 'http://u:p@h' })).toThrow(
+      'the stored pins endpoint must be a plain base URL',
     );
   });
 });

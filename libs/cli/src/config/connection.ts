@@ -1,7 +1,10 @@
-import { CliError, NoTokenEndpointError, NotLoggedInError, UsageError } from '../errors';
+import { CliError, NoServiceEndpointError, NotLoggedInError, UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { KEY_FORMAT, keyIdOf } from './mask-key';
 import type { StoredConfig } from './config-store';
+import { ENDPOINT_SERVICES, type EndpointService, SERVICE_ENDPOINTS } from './service-endpoints';
+
+export { ENDPOINT_SERVICES, type EndpointService, SERVICE_ENDPOINTS } from './service-endpoints';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:3001';
 
@@ -22,18 +25,26 @@ export interface ConnectionOverrides {
   key?: string;
   /** `--token-endpoint` */
   tokenEndpoint?: string;
+  /** `--pins-endpoint` */
+  pinsEndpoint?: string;
 }
 
-/** How each URL setting is named where it can be given, for messages that say which one is wrong. */
-const SETTING_NAMES = {
-  endpoint: { option: '--endpoint', environment: 'TESSERA_ENDPOINT', 'config file': 'the stored endpoint' },
-  tokenEndpoint: {
-    option: '--token-endpoint',
-    environment: 'TESSERA_TOKEN_ENDPOINT',
-    'config file': 'the stored token endpoint',
-  },
-} as const;
-export type EndpointSetting = keyof typeof SETTING_NAMES;
+/** The URL settings: the registration service's, and one per other service. */
+export type EndpointSetting = 'endpoint' | (typeof SERVICE_ENDPOINTS)[EndpointService]['setting'];
+
+/** How a URL setting is named where it was given, for messages that say which one is wrong. */
+function settingName(setting: EndpointSetting, source: Exclude<SettingSource, 'default'>): string {
+  const service = ENDPOINT_SERVICE_OF[setting];
+  if (service === undefined) {
+    return { option: '--endpoint', environment: 'TESSERA_ENDPOINT', 'config file': 'the stored endpoint' }[source];
+  }
+  const { option, environment } = SERVICE_ENDPOINTS[service];
+  return { option, environment, 'config file': `the stored ${service} endpoint` }[source];
+}
+
+const ENDPOINT_SERVICE_OF: Partial<Record<EndpointSetting, EndpointService>> = Object.fromEntries(
+  ENDPOINT_SERVICES.map((service) => [SERVICE_ENDPOINTS[service].setting, service]),
+);
 
 /** The endpoint in force: `--endpoint`, then TESSERA_ENDPOINT, then the config file, then the local default. */
 export function resolveEndpoint(
@@ -47,28 +58,30 @@ export function resolveEndpoint(
 }
 
 /**
- * The token service's URL in force: `--token-endpoint`, then TESSERA_TOKEN_ENDPOINT, then the config file; undefined
- * when none is set. There is no default: the token service is often elsewhere than the registration service, and
- * a guessed URL would send the key to whatever answers there.
+ * A service's URL in force (`--token-endpoint`, then TESSERA_TOKEN_ENDPOINT, then the config file; the same for
+ * pins); undefined when none is set.
  */
-export function resolveTokenEndpoint(
+export function resolveServiceEndpoint(
+  service: EndpointService,
   overrides: ConnectionOverrides,
   env: Record<string, string | undefined>,
   stored: StoredConfig | undefined,
-): { tokenEndpoint: string; source: SettingSource } | undefined {
-  const [raw, source] = firstOf(overrides.tokenEndpoint, env.TESSERA_TOKEN_ENDPOINT, stored?.tokenEndpoint);
+): { endpoint: string; source: SettingSource } | undefined {
+  const { setting, environment } = SERVICE_ENDPOINTS[service];
+  const [raw, source] = firstOf(overrides[setting], env[environment], stored?.[setting]);
   if (raw === undefined) return undefined;
-  return { tokenEndpoint: normaliseEndpoint(raw, source, 'tokenEndpoint'), source };
+  return { endpoint: normaliseEndpoint(raw, source, setting), source };
 }
 
-/** Like resolveTokenEndpoint, for the commands that need it: none set is a usage error saying how to set it. */
-export function requireTokenEndpoint(
+/** Like resolveServiceEndpoint, for the commands that need it: none set is a usage error saying how to set it. */
+export function requireServiceEndpoint(
+  service: EndpointService,
   overrides: ConnectionOverrides,
   env: Record<string, string | undefined>,
   stored: StoredConfig | undefined,
-): { tokenEndpoint: string; source: SettingSource } {
-  const resolved = resolveTokenEndpoint(overrides, env, stored);
-  if (!resolved) throw new NoTokenEndpointError();
+): { endpoint: string; source: SettingSource } {
+  const resolved = resolveServiceEndpoint(service, overrides, env, stored);
+  if (!resolved) throw new NoServiceEndpointError(service);
   return resolved;
 }
 
@@ -106,7 +119,7 @@ export function normaliseEndpoint(
   source: SettingSource = 'option',
   setting: EndpointSetting = 'endpoint',
 ): string {
-  const name = source === 'default' ? 'the endpoint' : SETTING_NAMES[setting][source];
+  const name = source === 'default' ? 'the endpoint' : settingName(setting, source);
   let url: URL;
   try {
     url = new URL(raw.trim());

@@ -1,4 +1,5 @@
 import { ApiError, EndpointUnreachableError, UnexpectedAnswerError } from '../api/api-errors';
+import { SERVICE_ENDPOINTS } from '../config/service-endpoints';
 import { CliError } from '../errors';
 import { ExitCode } from '../exit-codes';
 
@@ -12,7 +13,9 @@ export function reportError(error: unknown): ErrorReport {
   if (error instanceof ApiError) return apiErrorReport(error);
   if (error instanceof EndpointUnreachableError) {
     const settings =
-      error.service === 'token' ? '--token-endpoint, TESSERA_TOKEN_ENDPOINT' : '--endpoint, TESSERA_ENDPOINT';
+      error.service === 'registration'
+        ? '--endpoint, TESSERA_ENDPOINT'
+        : `${SERVICE_ENDPOINTS[error.service].option}, ${SERVICE_ENDPOINTS[error.service].environment}`;
     return {
       lines: [`error: ${error.message}`, `  is the ${error.service} service running there? (${settings})`],
       exitCode: error.exitCode,
@@ -53,8 +56,10 @@ function apiErrorReport(error: ApiError): ErrorReport {
   }
   if (error.status === 401) {
     lines.push('  the API key was refused (unknown, revoked or expired): run `tessera login` with a valid key');
-    // The token service learns keys from the registration service's events: a brand-new key is not there yet.
-    if (error.service === 'token') lines.push('  (a key created a moment ago reaches the token service shortly after)');
+    // The token and pins services learn keys from the registration service's events: a brand-new key is not there yet.
+    if (error.service !== 'registration') {
+      lines.push(`  (a key created a moment ago reaches the ${error.service} service shortly after)`);
+    }
   }
   for (const hint of HINTS[`${error.status} ${error.method} ${error.path}`] ?? []) lines.push(`  ${hint}`);
   if (error.requestId) lines.push(`  request id: ${error.requestId}`);

@@ -38,6 +38,7 @@ export const PinSourceSchema = z.enum(PIN_SOURCES);
  */
 export const PIN_MODES = ['pinned', 'managed-trust'] as const;
 export const PinModeSchema = z.enum(PIN_MODES);
+export type PinMode = (typeof PIN_MODES)[number];
 
 /** What Tessera knows of the certificate a pin was computed from (nothing, for a typed-in or backup pin). */
 export const PinnedCertificateSchema = z.object({
