@@ -43,6 +43,18 @@ import type {
   UpdatePolicyBody,
   UpdateSigningSettingsBody,
   UpdateTeamBody,
+  CreateDomainBody,
+  EmergencyReplaceBody,
+  EmergencyReplacement,
+  InitialPinConfig,
+  ListPinReportsQuery,
+  Page,
+  PinRotation,
+  PinViolation,
+  PlanRotationBody,
+  ProtectedDomain,
+  RetireBody,
+  RetiredRotation,
 } from '@tessera/cli';
 import type { TokenClaims as ServiceTokenClaims } from '@tessera/tokens';
 import type { ApkUploadQuery as CliApkUploadQuery } from '../../libs/cli/src/api/requests';
@@ -71,6 +83,13 @@ import type { SigningKeysController } from '../../apps/token/src/admin/signing-k
 import type * as SigningKeySchemas from '../../apps/token/src/admin/signing-keys.schemas';
 import type { TokenInspectionController } from '../../apps/token/src/admin/token-inspection.controller';
 import type { SigningKeyView } from '../../apps/token/src/keys/signing-key.record';
+import type { InitialConfigController } from '../../apps/pins/src/config/initial-config.controller';
+import type { DomainsController } from '../../apps/pins/src/domains/domains.controller';
+import type * as DomainSchemas from '../../apps/pins/src/domains/domains.schemas';
+import type { PinReportsController } from '../../apps/pins/src/reports/pin-reports.controller';
+import type * as PinReportSchemas from '../../apps/pins/src/reports/pin-reports.schemas';
+import type { RotationsController } from '../../apps/pins/src/rotations/rotations.controller';
+import type * as RotationSchemas from '../../apps/pins/src/rotations/rotations.schemas';
 
 /** A view as it travels: what JSON.stringify makes of it (dates become strings). */
 type Json<T> = T extends Date
@@ -127,6 +146,18 @@ const views = {
   tokenInspection: true as SameShape<TokenInspection, Answer<TokenInspectionController['inspect']>>,
   // Nested in the inspection, where only the outer keys are compared.
   tokenClaims: true as SameShape<TokenClaims, ServiceTokenClaims>,
+  // The pins service
+  domain: true as SameShape<ProtectedDomain, Answer<DomainsController['get']>>,
+  domainCreated: true as SameShape<ProtectedDomain, Answer<DomainsController['create']>>,
+  domainList: true as SameShape<{ items: ProtectedDomain[] }, Answer<DomainsController['list']>>,
+  rotation: true as SameShape<PinRotation, Answer<RotationsController['get']>>,
+  rotationPlanned: true as SameShape<PinRotation, Answer<RotationsController['plan']>>,
+  rotationCancelled: true as SameShape<PinRotation, Answer<RotationsController['cancel']>>,
+  rotationList: true as SameShape<{ items: PinRotation[] }, Answer<RotationsController['list']>>,
+  retired: true as SameShape<RetiredRotation, Answer<RotationsController['retire']>>,
+  emergencyReplaced: true as SameShape<EmergencyReplacement, Answer<RotationsController['emergencyReplace']>>,
+  pinReports: true as SameShape<Page<PinViolation>, Answer<PinReportsController['list']>>,
+  initialPinConfig: true as SameShape<InitialPinConfig, Answer<InitialConfigController['initialConfig']>>,
 } satisfies Record<string, true>;
 
 const requests = {
@@ -156,6 +187,12 @@ const requests = {
   revokeSigningKey: true as Accepted<RevokeSigningKeyBody, typeof SigningKeySchemas.RevokeBody>,
   updateSigningSettings: true as Accepted<UpdateSigningSettingsBody, typeof SigningKeySchemas.UpdateSettingsBody>,
   inspectToken: true as Accepted<InspectTokenBody, typeof SigningKeySchemas.InspectBody>,
+  // The pins service
+  createDomain: true as Accepted<CreateDomainBody, typeof DomainSchemas.CreateDomainBody>,
+  planRotation: true as Accepted<PlanRotationBody, typeof RotationSchemas.PlanRotationBody>,
+  retire: true as Accepted<RetireBody, typeof RotationSchemas.RetireBody>,
+  emergencyReplace: true as Accepted<EmergencyReplaceBody, typeof RotationSchemas.EmergencyReplaceBody>,
+  listPinReports: true as Accepted<ListPinReportsQuery, typeof PinReportSchemas.PinReportsQuery>,
 } satisfies Record<string, true>;
 
 export const cliMatchesApi = { views, requests };
