@@ -18,12 +18,18 @@ export interface ServicePlatformOptions {
   /** Start the integrity service too (its schema, its registry view), with `integritySettings` in its environment. */
   integrity?: boolean;
   integritySettings?: Record<string, string>;
+  /**
+   * Pins nodes to start (default none): nodes of one pins service, so one schema and one KEK, each its own process
+   * with a view of its own of the topics; `pinsSettings` go into their environment.
+   */
+  pinsNodes?: number;
+  pinsSettings?: Record<string, string>;
   /** LOG_LEVEL of every service (the benchmarks use warn: no access log line per request). */
   logLevel: string;
 }
 
 /**
- * The registration and token services, verifier nodes and optionally the integrity service, each from the build as its own process (the way an
+ * The registration and token services, verifier nodes and optionally the integrity service and pins nodes, each from the build as its own process (the way an
  * operator runs them), on a topic prefix and database schemas of their own, with a tenant bootstrapped through the
  * registration service (its admin key at hand) whose signing keys every node knows. stop() removes the processes,
  * the schemas, the topics and the consumer groups.
@@ -33,6 +39,8 @@ export class ServicePlatform {
   readonly topicPrefix: string;
   readonly tenant: string;
   readonly verifiers: ServiceChild[] = [];
+  /** The pins nodes, in the order started (the first one ran the migrations). */
+  readonly pinsNodes: ServiceChild[] = [];
   adminKey = '';
   private registration: ServiceChild | undefined;
   private tokenService: ServiceChild | undefined;
@@ -47,6 +55,7 @@ export class ServicePlatform {
       `bench_${options.label}_reg_${this.suffix}`,
       `bench_${options.label}_tok_${this.suffix}`,
       `bench_${options.label}_int_${this.suffix}`,
+      `bench_${options.label}_pin_${this.suffix}`,
     ];
   }
 
@@ -79,7 +88,7 @@ export class ServicePlatform {
 
   private async startProcesses(): Promise<void> {
     const { brokers, databaseUrl, verifierNodes } = this.options;
-    const [registrationSchema = '', tokenSchema = '', integritySchema = ''] = this.schemas;
+    const [registrationSchema = '', tokenSchema = '', integritySchema = '', pinsSchema = ''] = this.schemas;
     const common = {
       PATH: process.env.PATH ?? '',
       KAFKA_BROKERS: brokers,
@@ -118,6 +127,8 @@ export class ServicePlatform {
       await this.integrityService.waitUntilReady(60_000);
     }
 
+    await this.startPinsNodes({ ...withDatabase(pinsSchema), ...this.options.pinsSettings });
+
     for (let i = 0; i < verifierNodes; i++) {
       this.verifiers.push(
         ServiceChild.start(entryOf('verifier'), await freePort(), {
@@ -135,6 +146,19 @@ export class ServicePlatform {
     await Promise.all(this.verifiers.map((node) => waitUntilAccepted(node.url, probe, 30_000)));
   }
 
+  /**
+   * The pins nodes, all on one schema with one KEK (the nodes of one service: the configs' signing keys are sealed
+   * under it, whichever node made them). The first one runs the migrations alone; the others start once it is ready.
+   */
+  private async startPinsNodes(env: Record<string, string>): Promise<void> {
+    const count = this.options.pinsNodes ?? 0;
+    for (let i = 0; i < count; i++) {
+      this.pinsNodes.push(ServiceChild.start(entryOf('pins'), await freePort(), env));
+      if (i === 0) await this.pinsNodes[0]?.waitUntilReady(60_000);
+    }
+    await Promise.all(this.pinsNodes.map((node) => node.waitUntilReady(60_000)));
+  }
+
   private async waitForTenantKeys(tokenUrl: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -149,7 +173,7 @@ export class ServicePlatform {
   /** Stops everything started, and removes the schemas, the topics of the prefix and its consumer groups. */
   async stop(): Promise<void> {
     await this.supply?.stop().catch(() => undefined);
-    await Promise.all(this.verifiers.map((node) => node.stop()));
+    await Promise.all([...this.verifiers, ...this.pinsNodes].map((node) => node.stop()));
     await this.integrityService?.stop();
     await Promise.all([this.tokenService?.stop(), this.registration?.stop()]);
     const pool = new Pool({ connectionString: this.options.databaseUrl, max: 1 });

@@ -5,6 +5,8 @@ import type { PinConfigKeys } from './pin-config-keys';
 interface Signed {
   config: string;
   version: number;
+  /** What was signed (the domains and their pins, as JSON): a version is not enough to know the content by. */
+  content: string;
   /** When to sign again (epoch ms): half-way through its lifetime, so no answer is a config about to expire. */
   renewAt: number;
 }
@@ -13,9 +15,12 @@ interface Signed {
 const MAX_SIGNED = 10_000;
 
 /**
- * Each app's signed pin config, from the node's PinsView and the tenant's key. A config is signed once per app and
- * version and served from memory until half its lifetime has passed: a change of the tenant's domains raises its
- * version, so the next request signs the new content — invalidated by the event, not by a timer.
+ * Each app's signed pin config, from the node's PinsView and the tenant's key. A config is signed once per app,
+ * version and content, and served from memory until half its lifetime has passed: a change of the tenant's domains
+ * raises its version, so the next request signs the new content — invalidated by the events, not by a timer. The
+ * content is compared too: the version and the domain arrive as two events on different partitions of the pins
+ * topic, so a node can hold the new version before the domain's new pins, and a config signed in between must not
+ * stay served once the pins have arrived.
  */
 export class SignedPinConfigs {
   private readonly signed = new Map<string, Signed>();
@@ -29,15 +34,22 @@ export class SignedPinConfigs {
   async configFor(tenant: string, appId: string, now = Date.now()): Promise<{ config: string; version: number }> {
     const content = this.view.contentFor(tenant, appId);
     const cacheKey = `${tenant}/${appId}`;
+    const signedContent = JSON.stringify(content.domains);
     const cached = this.signed.get(cacheKey);
-    if (cached && cached.version === content.version && cached.renewAt > now) return cached;
+    if (cached && cached.version === content.version && cached.content === signedContent && cached.renewAt > now)
+      return cached;
     const { key } = await this.keys.signingKey(tenant);
     const iat = Math.floor(now / 1000);
     const config = await signPinConfig(
       { tenant, appId, version: content.version, iat, exp: iat + this.lifetimeSeconds, domains: content.domains },
       key,
     );
-    const entry = { config, version: content.version, renewAt: now + (this.lifetimeSeconds * 1000) / 2 };
+    const entry = {
+      config,
+      version: content.version,
+      content: signedContent,
+      renewAt: now + (this.lifetimeSeconds * 1000) / 2,
+    };
     this.signed.delete(cacheKey);
     this.signed.set(cacheKey, entry);
     if (this.signed.size > MAX_SIGNED) this.signed.delete(this.signed.keys().next().value as string);
