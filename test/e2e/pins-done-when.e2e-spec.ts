@@ -228,6 +228,15 @@ describe('issue 8 is done: pins over the air to attested apps, a MitM refused an
     domainId = domain.body.id as string;
 
     shipped = await release();
+    // The API server's verifier learns the tenant's keys from the keys topic too.
+    const genuineToken = (await client('genuine').token()).token;
+    await eventually(
+      async () =>
+        (await call(services.verifier.url, 'POST', '/v1/verify', undefined, { token: genuineToken })).body.decision ===
+        'accept',
+      "the verifier to accept a genuine app's token",
+      30_000,
+    );
   }, 180_000);
 
   afterAll(async () => {
