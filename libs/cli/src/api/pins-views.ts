@@ -8,6 +8,8 @@ import type { CertificateExpiry, RotationState } from '@tessera/pins';
 
 export interface ProtectedDomain {
   id: string;
+  /** The same as `id` (the event's name for it). */
+  domainId: string;
   pattern: string;
   port: number;
   mode: PinMode;
@@ -23,6 +25,8 @@ export interface ProtectedDomain {
 
 export interface PinRotation {
   id: string;
+  /** The same as `id` (the event's name for it). */
+  rotationId: string;
   state: RotationState;
   domainId: string;
   newPins: DomainPin[];

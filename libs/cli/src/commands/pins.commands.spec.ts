@@ -31,6 +31,7 @@ const app: App = {
 };
 const domain: ProtectedDomain = {
   id: DOMAIN_ID,
+  domainId: DOMAIN_ID,
   pattern: 'api.example.com',
   port: 443,
   mode: 'pinned',
@@ -63,6 +64,7 @@ const domain: ProtectedDomain = {
 };
 const rotation: PinRotation = {
   id: ROTATION_ID,
+  rotationId: ROTATION_ID,
   state: 'waiting',
   domainId: DOMAIN_ID,
   newPins: [{ pin: pin('next'), source: 'manual', label: '2027 key', certificate: null }],
@@ -148,7 +150,13 @@ describe('pins add, list, show, remove', () => {
   });
 
   it("list shows each domain's certificate expiry; show and remove take a pattern, or pattern:port when it is ambiguous", async () => {
-    const other = { ...domain, id: '6b1f0a52-3a7e-4f64-8d0e-2f1c9b6a7d11', port: 8443, certificateExpiry: null };
+    const other = {
+      ...domain,
+      id: '6b1f0a52-3a7e-4f64-8d0e-2f1c9b6a7d11',
+      domainId: '6b1f0a52-3a7e-4f64-8d0e-2f1c9b6a7d11',
+      port: 8443,
+      certificateExpiry: null,
+    };
     const api = new FakeApi()
       .on('GET', at('/v1/domains'), { body: { items: [domain, other] } })
       .on('GET', at(`/v1/domains/${other.id}`), { body: other })
