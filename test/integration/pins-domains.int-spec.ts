@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { createHash, X509Certificate } from 'node:crypto';
-import { Topics, topicName } from '@tessera/contracts';
+import { MAX_DOMAINS_PER_TENANT, Topics, topicName } from '@tessera/contracts';
 import { makeTestChain } from '../../libs/pins/src/testing/test-chain';
 import { eventually } from '../support/eventually';
 import { PinsApp } from '../support/pins-app';
 import { RegistrationApp } from '../support/registration-app';
-import { StateEvents } from '../support/state-events';
+import { type StateEvent, StateEvents } from '../support/state-events';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
 
 const env = testEnvironment();
@@ -198,7 +198,44 @@ describe('the pins service: protected domains and their pin sets (real Kafka and
     const id = created.body.id as string;
     await expect(pins.call('DELETE', `/v1/domains/${id}`, { key: admin })).resolves.toMatchObject({ status: 204 });
     await events.waitForTombstone(`${tenant}/protected-domain/${id}`);
+    // Each change raises the version, whose event names the domain revisions it stands for: with the new domain at
+    // its first revision, then without it.
+    const versions = `${tenant}/pin-config-version/${tenant}`;
+    const revisionsOf = (event: StateEvent) => (event.envelope?.data.domainRevisions ?? {}) as Record<string, number>;
+    const named = await events.waitFor(versions, (event) => revisionsOf(event)[id] === 1, 'a version naming it');
+    const after = await events.waitFor(
+      versions,
+      (event) => Number(event.envelope?.data.version) > Number(named.envelope?.data.version),
+      'the next version',
+    );
+    expect(revisionsOf(after)[id]).toBeUndefined();
+    expect(Object.keys(revisionsOf(after)).length).toBe(Object.keys(revisionsOf(named)).length - 1);
     await expect(pins.call('GET', `/v1/domains/${id}`, { key: admin })).resolves.toMatchObject({ status: 404 });
     await expect(pins.call('DELETE', `/v1/domains/${id}`, { key: admin })).resolves.toMatchObject({ status: 404 });
+  });
+
+  it(`refuses a domain beyond ${MAX_DOMAINS_PER_TENANT} per tenant (409 too-many-domains), and keeps nothing of it`, async () => {
+    const table = `"${pins.schema}".protected_domain`;
+    const countOf = async () => {
+      const rows = await pins.dataSource.query<{ n: string }[]>(
+        `SELECT count(*) AS n FROM ${table} WHERE tenant_id = $1`,
+        [tenant],
+      );
+      return Number(rows[0]?.n);
+    };
+    const held = await countOf();
+    // Filled in the database directly: 2000 requests would say nothing more.
+    await pins.dataSource.query(
+      `INSERT INTO ${table} (id, tenant_id, pattern, port, mode, pins)
+       SELECT gen_random_uuid(), $1, 'filler-' || n || '.example.com', 443, 'pinned', '[]'::jsonb
+       FROM generate_series(1, $2::int) AS n`,
+      [tenant, MAX_DOMAINS_PER_TENANT - held],
+    );
+    const refused = await pins.call('POST', '/v1/domains', {
+      key: admin,
+      body: { pattern: 'one-too-many.example.com', pins: pinSet },
+    });
+    expect(refused).toMatchObject({ status: 409, body: { reason: 'too-many-domains' } });
+    expect(await countOf()).toBe(MAX_DOMAINS_PER_TENANT);
   });
 });

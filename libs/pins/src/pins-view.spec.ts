@@ -78,4 +78,71 @@ describe('PinsView', () => {
       view.applyTombstone('acme/pin-rotation/3b8e1f0a-4c5d-4e6f-8a9b-0c1d2e3f4a5b');
     }).not.toThrow();
   });
+
+  describe('a version and the domains it names, whatever order their partitions deliver them in', () => {
+    const at = '2026-12-02T10:00:00.000Z';
+    const app = randomUUID();
+    const pinsOf = (view: PinsView) => view.contentFor('acme', app).domains.flatMap((d) => d.pins);
+    const start = () => {
+      const view = new PinsView();
+      const first = domain();
+      view.applyDomain('acme', first);
+      view.applyVersion('acme', { version: 1, changedAt: at, domainRevisions: { [first.domainId]: 1 } });
+      const rotated = { ...first, pins: [...first.pins, { ...first.pins[0]!, pin: pin('next') }], revision: 2 };
+      return { view, first, rotated };
+    };
+
+    it('keeps serving the previous version and its pins while the new version waits for its domain', () => {
+      const { view, first, rotated } = start();
+      view.applyVersion('acme', { version: 2, changedAt: at, domainRevisions: { [first.domainId]: 2 } });
+      expect(view.announcedVersionOf('acme')).toBe(2);
+      expect(view.versionOf('acme')).toBe(1);
+      expect(pinsOf(view)).toEqual([pin('leaf'), pin('backup')]);
+      view.applyDomain('acme', rotated);
+      expect(view.contentFor('acme', app)).toEqual({
+        version: 2,
+        domains: [{ pattern: 'api.example.com', pins: [pin('leaf'), pin('backup'), pin('next')] }],
+      });
+    });
+
+    it('never serves new pins under the old version when the domain comes first', () => {
+      const { view, first, rotated } = start();
+      view.applyDomain('acme', rotated);
+      expect(view.contentFor('acme', app)).toEqual({
+        version: 1,
+        domains: [{ pattern: 'api.example.com', pins: [pin('leaf'), pin('backup')] }],
+      });
+      view.applyVersion('acme', { version: 2, changedAt: at, domainRevisions: { [first.domainId]: 2 } });
+      expect(view.versionOf('acme')).toBe(2);
+      expect(pinsOf(view)).toEqual([pin('leaf'), pin('backup'), pin('next')]);
+    });
+
+    it('serves a removal once the tombstone is there, and a new domain once it is', () => {
+      const { view, first } = start();
+      const added = domain({ pattern: 'pay.example.com' });
+      view.applyVersion('acme', { version: 2, changedAt: at, domainRevisions: { [added.domainId]: 1 } });
+      view.applyDomain('acme', added);
+      // The removed domain is still held: version 2 is not what the view holds yet.
+      expect(view.versionOf('acme')).toBe(1);
+      expect(view.contentFor('acme', app).domains.map((d) => d.pattern)).toEqual(['api.example.com']);
+      view.applyTombstone(`acme/protected-domain/${first.domainId}`);
+      expect(view.contentFor('acme', app)).toMatchObject({ version: 2, domains: [{ pattern: 'pay.example.com' }] });
+    });
+
+    it('ignores a redelivered older revision of a domain', () => {
+      const { view, first, rotated } = start();
+      view.applyDomain('acme', rotated);
+      view.applyVersion('acme', { version: 2, changedAt: at, domainRevisions: { [first.domainId]: 2 } });
+      view.applyDomain('acme', first);
+      expect(pinsOf(view)).toContain(pin('next'));
+      expect(view.versionOf('acme')).toBe(2);
+    });
+
+    it('serves a version whose event names no domains (older producers) at once, as before', () => {
+      const view = new PinsView();
+      view.applyVersion('acme', { version: 7, changedAt: at });
+      view.applyDomain('acme', domain());
+      expect(view.contentFor('acme', app)).toMatchObject({ version: 7, domains: [{ pattern: 'api.example.com' }] });
+    });
+  });
 });

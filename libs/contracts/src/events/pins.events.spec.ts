@@ -3,6 +3,7 @@ import type { EventData } from '../event-definition';
 import { Topics } from '../topics';
 import { ALL_EVENTS } from './index';
 import {
+  MAX_DOMAINS_PER_TENANT,
   PinConfigVersionUpsertedV1,
   PinRotationUpsertedV1,
   PinViolationReportedV1,
@@ -56,6 +57,25 @@ describe('pin-config-version.upserted v1', () => {
     expect(PinConfigVersionUpsertedV1.schema.safeParse({ version: 0, changedAt: envelope.occurredAt }).success).toBe(
       false,
     );
+  });
+
+  it('names the domain revisions it stands for (optional within v1), a revision each, bounded', () => {
+    const changedAt = '2026-12-02T10:00:00.000Z';
+    const id = domain.domainId;
+    const parse = (domainRevisions: unknown) =>
+      PinConfigVersionUpsertedV1.schema.safeParse({ version: 2, changedAt, domainRevisions }).success;
+    expect(parse({ [id]: 3 })).toBe(true);
+    expect(parse({})).toBe(true);
+    expect(parse(undefined)).toBe(true);
+    expect(parse({ [id]: 0 })).toBe(false);
+    expect(parse({ 'not-a-uuid': 1 })).toBe(false);
+    const tooMany = Object.fromEntries(
+      Array.from({ length: MAX_DOMAINS_PER_TENANT + 1 }, (_, i) => [
+        `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+        1,
+      ]),
+    );
+    expect(parse(tooMany)).toBe(false);
   });
 });
 

@@ -42,6 +42,9 @@ export const ProtectedDomainUpsertedV1 = defineEvent({
  * transaction, so every pins node signs the same version for the same pins, and the integrity service tells the
  * SDK (`pinConfigVersion` in the attest answer) when to fetch a new config.
  */
+/** The most protected domains a tenant can have: what one pin-config-version event can name. */
+export const MAX_DOMAINS_PER_TENANT = 2000;
+
 export const PinConfigVersionUpsertedV1 = defineEvent({
   type: 'pin-config-version.upserted',
   version: 1,
@@ -50,6 +53,17 @@ export const PinConfigVersionUpsertedV1 = defineEvent({
   schema: z.object({
     version: z.number().int().positive(),
     changedAt: EventTimeSchema,
+    /**
+     * Every protected domain of the tenant at this version, id → revision. The domains' events travel on other
+     * partitions, so a node can hold the version before the pins it stands for: it serves a version only once its
+     * domains are exactly these. Optional (added within v1): without it a node serves the version at once.
+     */
+    domainRevisions: z
+      .record(z.uuid(), z.number().int().positive())
+      .refine((revisions) => Object.keys(revisions).length <= MAX_DOMAINS_PER_TENANT, {
+        message: `at most ${MAX_DOMAINS_PER_TENANT} protected domains per tenant`,
+      })
+      .optional(),
   }),
   key: (tenant) => `${tenant}/pin-config-version/${tenant}`,
 });
