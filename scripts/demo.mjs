@@ -4,12 +4,15 @@
 // each step published from Kafka and prints them, and lists the tenant's signing keys from the token service (which
 // made them when the tenant's event arrived) with the tenant's JWKS URL. Last, the app attests: the SDK core with a
 // simulated device of each profile (genuine, repackaged, rooted, hooked, emulator, behind a proxy) gets a token from
-// the integrity service, and the verifier accepts the genuine device's only. Any failure is reported and makes the
-// start command fail.
+// the integrity service, and the verifier accepts the genuine device's only. Then pinning (scripts/demo-pins.mjs): the
+// admin protects an API domain, the genuine device's token gets its signed pin config from the pins service, a
+// repackaged one's a bare 401, and the config the app ships is exported. Any failure is reported and makes the start
+// command fail.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { showPins } from './demo-pins.mjs';
 
 /** The fixture APK (apksig's v3-signed test app, see libs/apk/test-fixtures/README.md) and what it carries. */
 const APK = path.join('libs', 'apk', 'test-fixtures', 'v3-ec-p256-targetSdk-30.apk');
@@ -20,6 +23,7 @@ const DEFAULT_URLS = {
   registration: 'http://127.0.0.1:3001',
   integrity: 'http://127.0.0.1:3002',
   token: 'http://127.0.0.1:3003',
+  pins: 'http://127.0.0.1:3004',
   verifier: 'http://127.0.0.1:3005',
 };
 /** How long the integrity service may take to learn the app and its registration from the registry topic. */
@@ -84,7 +88,20 @@ export async function runDemo({ root, env, say, urls = DEFAULT_URLS }) {
     node(['dist/apps/registration/src/main.js', 'bootstrap', '--tenant', tenant, '--name', 'Demo']),
   );
   say(`  bootstrap: tenant ${tenant} with its first admin key ${bootstrap.keyId} (shown once, kept only as a hash)`);
-  tessera(['login', '--endpoint', urls.registration, '--token-endpoint', urls.token, '--key-stdin'], {}, bootstrap.key);
+  tessera(
+    [
+      'login',
+      '--endpoint',
+      urls.registration,
+      '--token-endpoint',
+      urls.token,
+      '--pins-endpoint',
+      urls.pins,
+      '--key-stdin',
+    ],
+    {},
+    bootstrap.key,
+  );
 
   const team = tesseraJson(['team', 'add', 'Mobile', '--description', 'the Android team']);
   const developer = tesseraJson(['key', 'add', 'mobile developer', '--role', 'developer', '--team', team.id]);
@@ -122,7 +139,17 @@ export async function runDemo({ root, env, say, urls = DEFAULT_URLS }) {
   say('  every step is on its topic.');
 
   await showSigningKeys({ tenant, tokenUrl: urls.token, say, tessera, attempt: (args) => spawnNode([cli, ...args]) });
-  await attestDevices({ root, tenant, appId: app.id, registration, urls, say });
+  const attest = await attestDevices({ root, tenant, appId: app.id, registration, urls, say });
+  await showPins({
+    root,
+    tenant,
+    appPackage: APK_PACKAGE,
+    urls,
+    say,
+    tessera,
+    attempt: (args) => spawnNode([cli, ...args]),
+    attest,
+  });
   say(`  Go on with: TESSERA_CONFIG=${path.relative(root, cliConfig)} npm run -s tessera -- signing-key settings`);
   return { tenant, cliConfig };
 }
@@ -179,6 +206,7 @@ async function attestDevices({ root, tenant, appId, registration, urls, say }) {
     if (decision.decision !== expected) throw new Error(`the ${profile} device's token was not ${expected}ed`);
   }
   say("  only the genuine device's token is accepted; the others got tokens too, which do not say which check failed.");
+  return attest;
 }
 
 /**

@@ -98,7 +98,7 @@ export function pinReportCommands(pins: Command, cli: CliContext): void {
           domains,
         },
         [
-          `wrote the initial pin config of ${app.name} (version ${config.version}, ${domains.length} domains) to ${configFile}`,
+          `wrote the initial pin config of ${app.name} (version ${config.version}, ${domains.length === 1 ? '1 domain' : `${domains.length} domains`}) to ${configFile}`,
           `wrote the pins JWKS to ${keysFile}`,
         ].join('\n'),
       );

@@ -335,7 +335,7 @@ describe('pins reports and export', () => {
       expect(run.code).toBe(ExitCode.ok);
       expect(await readFile(path.join(out, 'pins-config.jws'), 'utf8')).toBe(`${exported.config}\n`);
       expect(JSON.parse(await readFile(path.join(out, 'pins-jwks.json'), 'utf8'))).toEqual(exported.keys);
-      expect(run.stdout).toContain('initial pin config of Payments (version 4, 1 domains)');
+      expect(run.stdout).toContain('initial pin config of Payments (version 4, 1 domain)');
     });
 
     it('writes nothing when the config does not verify for the app (another app, or a key not in the set)', async () => {
