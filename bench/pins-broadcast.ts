@@ -26,7 +26,7 @@ import {
 } from './support/pin-config-client';
 import { ServicePlatform } from './support/service-platform';
 import type { ServiceChild } from './support/service-child';
-import { elapsedMs, type LatencySummary, mib, ms, summarise } from './support/stats';
+import { elapsedMs, LATENCY_HEAD, latencyRow, mib, ms, summarise } from './support/stats';
 
 /** No colours: the tables are pasted into docs/benchmarks.md. */
 const PLAIN = { head: [], border: [] };
@@ -177,15 +177,8 @@ async function main(): Promise<void> {
       `${rotations} rotations published at once (after ${WARM_UP} not counted), each node polled ${pollMs} ms after ` +
         `each answer; config version ${version} at the end`,
     );
-    const table = new Table({ style: PLAIN, head: ['ms', 'n', 'p50', 'p90', 'p99', 'max'] });
-    const row = (label: string, s: LatencySummary) => [
-      label,
-      String(s.count),
-      ms(s.p50),
-      ms(s.p90),
-      ms(s.p99),
-      ms(s.max),
-    ];
+    const table = new Table({ style: PLAIN, head: LATENCY_HEAD });
+    const row = latencyRow;
     table.push(
       row('answered → new version on all nodes', byAll),
       row('answered → some node still served the old', summarise(measured.map((b) => b.after))),

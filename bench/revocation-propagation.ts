@@ -12,7 +12,7 @@
 import Table from 'cli-table3';
 import { machineLoad } from './support/machine-load';
 import { pollUntilRefused, type RefusalWindow } from './support/refusal-poller';
-import { elapsedMs, type LatencySummary, ms, summarise } from './support/stats';
+import { elapsedMs, LATENCY_HEAD, latencyRow, ms, summarise } from './support/stats';
 import { verifyToken } from './support/verifier-client';
 import { ServicePlatform } from './support/service-platform';
 
@@ -91,15 +91,8 @@ async function main(): Promise<void> {
     console.log(
       `${revocations} device revocations (after ${WARM_UP} not counted), each node polled ${pollMs} ms after each answer`,
     );
-    const table = new Table({ style: PLAIN, head: ['ms', 'n', 'p50', 'p90', 'p99', 'max'] });
-    const row = (label: string, s: LatencySummary) => [
-      label,
-      String(s.count),
-      ms(s.p50),
-      ms(s.p90),
-      ms(s.p99),
-      ms(s.max),
-    ];
+    const table = new Table({ style: PLAIN, head: LATENCY_HEAD });
+    const row = latencyRow;
     table.push(
       row('answered → refused by all nodes', byAll),
       row('answered → some node still accepted', summarise(measured.map((p) => p.after))),

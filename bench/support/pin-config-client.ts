@@ -1,6 +1,6 @@
-import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeJwt } from 'jose';
+import { requestJson } from './keep-alive-json';
 import { elapsedMs } from './stats';
 
 /** A pins node's answer to `GET /v1/config`: the signed config (a JWS) and the tenant's pin config version. */
@@ -15,37 +15,9 @@ export interface PinConfigPayload {
   domains: { pattern: string; pins: string[] }[];
 }
 
-/** node:http with kept-alive connections, not fetch: a poll through fetch costs the polling process more CPU. */
-const agent = new http.Agent({ keepAlive: true });
-
 /** Asks a pins node for the app's signed pin config with a Tessera token (`GET /v1/config`). */
 export function fetchPinConfig(nodeUrl: string, token: string): Promise<PinConfigAnswer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${nodeUrl}/v1/config`,
-      { method: 'GET', agent, timeout: 5000, headers: { 'tessera-token': token } },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.once('error', reject);
-        response.once('end', () => {
-          if (response.statusCode !== 200) {
-            reject(new Error(`${nodeUrl}/v1/config answered ${response.statusCode ?? '?'}: ${text}`));
-            return;
-          }
-          try {
-            resolve(JSON.parse(text) as PinConfigAnswer);
-          } catch (error) {
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        });
-      },
-    );
-    request.once('timeout', () => request.destroy(new Error(`${nodeUrl}/v1/config did not answer within 5 s`)));
-    request.once('error', reject);
-    request.end();
-  });
+  return requestJson<PinConfigAnswer>(`${nodeUrl}/v1/config`, { method: 'GET', headers: { 'tessera-token': token } });
 }
 
 /** The pins a config gives `pattern`, from its payload. */

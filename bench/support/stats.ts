@@ -25,6 +25,17 @@ export function summarise(samples: readonly number[]): LatencySummary {
 }
 
 export const ms = (value: number): string => `${value.toFixed(2)} ms`;
+
+/** The heading and a row of a latency table: `label, n, p50, p90, p99, max`. */
+export const LATENCY_HEAD = ['ms', 'n', 'p50', 'p90', 'p99', 'max'];
+export const latencyRow = (label: string, s: LatencySummary): string[] => [
+  label,
+  String(s.count),
+  ms(s.p50),
+  ms(s.p90),
+  ms(s.p99),
+  ms(s.max),
+];
 export const mib = (bytes: number | null): string => (bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
 
 /** Milliseconds since `start` (a process.hrtime.bigint()). */
