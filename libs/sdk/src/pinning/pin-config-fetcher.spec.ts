@@ -368,6 +368,25 @@ describe('PinConfigFetcher.attach', () => {
     expect(results).toEqual([{ outcome: 'adopted', version: 4 }]);
   });
 
+  it('uses the cached unbound token, told before, when a new bound one names a newer config', async () => {
+    const { fetcher, requests, store } = await primed();
+    const unbound = token(3, 'unbound');
+    const client = fakeClient(() => Promise.resolve(unbound));
+    const results: PinConfigRefresh[] = [];
+    fetcher.attach(client, { onRefresh: (refresh) => results.push(refresh) });
+    client.tell(unbound);
+    await fetcher.idle();
+    expect(requests).toEqual([]);
+    client.tell({ ...token(4, 'bound'), binding: 'b'.repeat(43) });
+    await fetcher.idle();
+    expect(requests).toEqual([{ url: 'https://pins.test/tessera/v1/config', token: 'unbound' }]);
+    expect(results).toEqual([
+      { outcome: 'current', version: 3 },
+      { outcome: 'adopted', version: 4 },
+    ]);
+    expect(store.version).toBe(4);
+  });
+
   it('is not held up, nor failed, by a failing fetch or a listener that throws', async () => {
     const { fetcher, answer } = await world();
     answer(() => Promise.reject(new TypeError('fetch failed')));

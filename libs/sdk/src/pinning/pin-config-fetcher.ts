@@ -139,6 +139,11 @@ export class PinConfigFetcher {
    * if it names a newer config than the store's, the store's has expired, or the secure strings are missing or old.
    */
   refresh(token: TesseraToken): Promise<PinConfigRefresh> {
+    return this.refreshWith(token, token.pinConfigVersion);
+  }
+
+  /** `refresh` with `token`, for a config version `announced` (by this token or a bound one of the same client). */
+  private refreshWith(token: TesseraToken, announced: number | null): Promise<PinConfigRefresh> {
     if (token.binding !== undefined) {
       return Promise.resolve({
         outcome: 'failed',
@@ -151,7 +156,7 @@ export class PinConfigFetcher {
         detail: 'the pins service refused this token already: no request made',
       });
     }
-    const forConfig = this.configWanted(token);
+    const forConfig = this.configWanted(announced);
     if (!forConfig && !this.secureStringsWanted()) {
       return Promise.resolve({ outcome: 'current', version: this.store.version });
     }
@@ -198,10 +203,17 @@ export class PinConfigFetcher {
       if (token.binding === undefined) {
         lastUnbound = token;
         report(this.refresh(token));
-      } else if (this.configWanted(token) || this.secureStringsWanted()) {
-        // A new unbound token is told to this listener before `token()` resolves: that one refreshes already.
+      } else if (this.configWanted(token.pinConfigVersion) || this.secureStringsWanted()) {
+        const before = lastUnbound;
         report(
-          client.token().then((unbound) => (unbound === lastUnbound ? undefined : this.refresh(unbound)), noToken),
+          client.token().then(
+            // A new unbound token is told to this listener before `token()` resolves: that one refreshes already.
+            (unbound) =>
+              unbound !== before && unbound === lastUnbound
+                ? undefined
+                : this.refreshWith(unbound, newest(unbound.pinConfigVersion, token.pinConfigVersion)),
+            noToken,
+          ),
         );
       }
     });
@@ -214,8 +226,7 @@ export class PinConfigFetcher {
     }
   }
 
-  private configWanted(token: TesseraToken): boolean {
-    const announced = token.pinConfigVersion;
+  private configWanted(announced: number | null): boolean {
     return (announced !== null && announced > this.store.version) || this.store.expired();
   }
 
@@ -306,6 +317,10 @@ export class PinConfigFetcher {
       ? { kind: 'update', adopted: true, version: update.version, ...warned }
       : { kind: 'update', adopted: false, reason: update.reason, detail: update.detail, ...warned };
   }
+}
+
+function newest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
 function noToken(error: unknown): PinConfigRefresh {
