@@ -36,8 +36,9 @@ import { LoopbackRoute, loopbackLookup, type RequestHandler, spkiPin, TlsHost } 
  * topic prefix of their own; a tenant bootstrapped, an app, its build and a secure string through the admin API; an
  * API server (a real TLS server on loopback, its chain made here) that takes a request only with a token the verifier
  * accepts and the app's secure string; the network path to it, which the test can send through a MitM; and the SDK
- * (`TesseraClient` with a simulated device, `PinConfigStore`, `PinConfigFetcher`, `PinViolationReporter`,
- * `pinnedAgent`) wired the way an app wires it.
+ * (`TesseraClient` with a simulated device, `PinConfigStore`, `PinConfigFetcher` attached to the client, its secure
+ * strings, `PinViolationReporter`, `pinnedAgent`) wired the way an app wires it, from the config and JWKS the release
+ * pipeline exports (`GET /v1/apps/:appId/pins/initial-config`, what `tessera pins export --initial` writes).
  */
 
 const env = testEnvironment();
@@ -253,31 +254,32 @@ describe('issue 8 is done: pins over the air to attested apps, a MitM refused an
   });
 
   /**
-   * The app's release pipeline: the tenant's pins JWKS, and the app's current signed config to ship with it. Tessera
-   * has no export of an initial config yet (docs/sdk.md names `tessera pins export --initial`, which does not exist),
-   * so the pipeline gets it the one way there is: `GET /v1/config` with the token of a genuine build it attests.
+   * The app's release pipeline: what `tessera pins export --initial <app>` writes, from the pins service's
+   * `GET /v1/apps/:appId/pins/initial-config` (an API key with pins:read): the app's current signed config and the
+   * tenant's pins JWKS, to ship with the build. Asked until the service's view has the API host's domain.
    */
   async function release(): Promise<Shipped> {
-    const keys = PinConfigKeySetSchema.parse(
-      (await call(services.pins.url, 'GET', `/tenants/${tenant}/pins/jwks.json`)).body,
-    );
-    let initialConfig = '';
+    let shippedRelease: Shipped | undefined;
     await eventually(
       async () => {
-        const pipeline = client('genuine');
-        const { token } = await pipeline.token();
-        const answer = await fetch(`${services.pins.url}/v1/config`, { headers: { [TOKEN_HEADER]: token } });
-        if (answer.status !== 200) return false;
-        const { config } = (await answer.json()) as { config: string };
-        const verified = await verifyPinConfig(config, { keys, tenant, appId });
+        const answer = await call(services.pins.url, 'GET', `/v1/apps/${appId}/pins/initial-config`, adminKey);
+        expect(answer.status).toBe(200);
+        expect(answer.body).toMatchObject({ tenant, appId, version: expect.any(Number) as unknown });
+        const keys = PinConfigKeySetSchema.parse(answer.body.keys);
+        const initialConfig = answer.body.config as string;
+        const verified = await verifyPinConfig(initialConfig, { keys, tenant, appId });
         if (!verified.ok || !verified.config.domains.some((d) => d.pattern === API_HOST)) return false;
-        initialConfig = config;
+        expect(verified.config.version).toBe(answer.body.version);
+        shippedRelease = { keys, initialConfig };
         return true;
       },
-      'a genuine build to be attested and get a config that pins the API host',
+      'the initial config to pin the API host',
       30_000,
     );
-    return { keys, initialConfig };
+    // The keys shipped are the tenant's public pins JWKS.
+    const jwks = await call(services.pins.url, 'GET', `/tenants/${tenant}/pins/jwks.json`);
+    expect(PinConfigKeySetSchema.parse(jwks.body)).toEqual(shippedRelease!.keys);
+    return shippedRelease!;
   }
 
   function client(profile: SimulatedDeviceProfile): TesseraClient {
@@ -293,16 +295,17 @@ describe('issue 8 is done: pins over the air to attested apps, a MitM refused an
   }
 
   /**
-   * The app: the SDK wired as docs/sdk.md shows, plus what the app itself must write because the SDK does not do it:
-   * refreshing the config after attestation before each API call, and fetching its secure strings.
+   * The app: the SDK wired as docs/sdk.md shows, the fetcher attached to the client (it refreshes the config and
+   * the secure strings after each new token by itself). The test notes what the fetcher did (`onRefresh`) and, through
+   * the fetch it gives the fetcher, each answer of the pins service's `GET /v1/config`.
    */
   class PinnedApp {
     readonly refreshes: PinConfigRefresh[] = [];
     /** When each config was adopted (epoch ms). */
     readonly adoptedAt = new Map<number, number>();
-    secureStrings: Record<string, string> | undefined;
-
     private constructor(
+      /** Each answer the SDK had from `GET /v1/config`, as it came. */
+      readonly configAnswers: { status: number; text: string }[],
       readonly tessera: TesseraClient,
       readonly store: PinConfigStore,
       readonly updates: PinConfigFetcher,
@@ -317,7 +320,16 @@ describe('issue 8 is done: pins over the air to attested apps, a MitM refused an
         tenant,
         appId,
       });
-      const updates = new PinConfigFetcher({ store, pinsBaseUrl: services.pins.url });
+      const configAnswers: { status: number; text: string }[] = [];
+      const updates = new PinConfigFetcher({
+        store,
+        pinsBaseUrl: services.pins.url,
+        fetch: async (input, init) => {
+          const answer = await fetch(input, init);
+          configAnswers.push({ status: answer.status, text: await answer.clone().text() });
+          return answer;
+        },
+      });
       const reporter = new PinViolationReporter({
         pinsBaseUrl: services.pins.url,
         tenant,
@@ -330,7 +342,14 @@ describe('issue 8 is done: pins over the air to attested apps, a MitM refused an
         { reporter },
         { ca: [apiChain.root.pem, mitmChain.root.pem], lookup: loopbackLookup },
       );
-      return new PinnedApp(tessera, store, updates, reporter, agent);
+      const app = new PinnedApp(configAnswers, tessera, store, updates, reporter, agent);
+      updates.attach(tessera, {
+        onRefresh: (refresh) => {
+          app.refreshes.push(refresh);
+          if (refresh.outcome === 'adopted') app.adoptedAt.set(refresh.version, Date.now());
+        },
+      });
+      return app;
     }
 
     /** The pins the config in force expects for the API host. */
@@ -338,28 +357,28 @@ describe('issue 8 is done: pins over the air to attested apps, a MitM refused an
       return this.store.config.domains.find((d) => d.pattern === API_HOST)?.pins ?? [];
     }
 
-    /** Before each API call: the token (cached, or a new attestation), then the config it names, if newer. */
-    async token(): Promise<string> {
-      const { token } = await this.tessera.token();
-      const refresh = await this.updates.refreshFrom(this.tessera);
-      this.refreshes.push(refresh);
-      if (refresh.outcome === 'adopted') this.adoptedAt.set(refresh.version, Date.now());
-      return token;
+    /** The app's secure strings the SDK holds, name to value (undefined before the first answer, or after a 401). */
+    get secureStrings(): Record<string, string> | undefined {
+      const held = this.updates.secureStrings;
+      return held && Object.fromEntries(held.names.map((name) => [name, held.get(name)!]));
     }
 
-    /** The app's secure strings, from the same `GET /v1/config` (the SDK hands the pinning part only): the status. */
+    /**
+     * The app's start: it attests, the attached fetcher asks `GET /v1/config` for the config and the secure strings
+     * (it holds none yet), and the app waits for that; the pins service's answer as the SDK had it.
+     */
     async loadSecureStrings(): Promise<{ status: number; text: string }> {
-      const answer = await fetch(`${services.pins.url}/v1/config`, { headers: { [TOKEN_HEADER]: await this.token() } });
-      const text = await answer.text();
-      if (answer.status === 200)
-        this.secureStrings = (JSON.parse(text) as { secureStrings: Record<string, string> }).secureStrings;
-      return { status: answer.status, text };
+      await this.tessera.token();
+      await this.updates.idle();
+      const answer = this.configAnswers.at(-1);
+      if (answer === undefined) throw new Error('the SDK asked the pins service nothing');
+      return answer;
     }
 
     /** GET https://API_HOST{path} over the pinned agent: the answer, or the error the request failed with. */
     async callApi(path: string): Promise<ApiAnswer | Error> {
-      const headers: Record<string, string> = { [TOKEN_HEADER]: await this.token() };
-      const apiKey = this.secureStrings?.paymentsApiKey;
+      const headers: Record<string, string> = { [TOKEN_HEADER]: (await this.tessera.token()).token };
+      const apiKey = this.updates.secureString('paymentsApiKey');
       if (apiKey !== undefined) headers['x-api-key'] = apiKey;
       return new Promise((resolve) => {
         const req = request(`https://${API_HOST}:${route.port}${path}`, { agent: this.agent, headers }, (res) => {
@@ -415,8 +434,10 @@ describe('issue 8 is done: pins over the air to attested apps, a MitM refused an
     const secrets = await app.loadSecureStrings();
     expect(secrets.status).toBe(200);
     expect(app.secureStrings).toEqual({ paymentsApiKey: SECRET });
-    // The shipped config is the service's latest: the token names no newer one, so nothing more was fetched.
+    // The shipped config is the service's latest: the token names no newer one, so the SDK's one request, for the
+    // secure strings, brought no new config.
     expect(app.refreshes).toEqual([{ outcome: 'current', version: app.store.version }]);
+    expect(app.configAnswers).toHaveLength(1);
 
     const answer = await callApi();
     expect(answer).toEqual({
@@ -492,6 +513,11 @@ describe('issue 8 is done: pins over the air to attested apps, a MitM refused an
       expect(answer.text).not.toContain(leak);
     }
     expect(repackaged.secureStrings).toBeUndefined();
+    // The SDK says why, and keeps the shipped pins in force.
+    expect(repackaged.refreshes).toEqual([
+      { outcome: 'unauthorized', detail: expect.stringMatching(/answered 401/) as unknown },
+    ]);
+    expect(repackaged.apiPins).toEqual([leafPin, backupPin]);
     // Its shipped pins still hold (the host is genuine), but the API refuses its token.
     await expect(repackaged.callApi('/v1/balance')).resolves.toMatchObject({
       status: 401,

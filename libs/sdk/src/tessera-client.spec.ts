@@ -282,6 +282,78 @@ describe('TesseraClient: token binding', () => {
   });
 });
 
+describe('TesseraClient: onToken', () => {
+  it('tells each listener of each new token, once, before the callers get it; not of cached ones', async () => {
+    const { client, service, clock } = clientWorld();
+    const told: string[] = [];
+    client.onToken((token) => told.push(`a:${token.token}`));
+    client.onToken((token) => told.push(`b:${token.token}`));
+    const callers = await Promise.all([client.token(), client.token()]);
+    expect(callers.map((t) => t.token)).toEqual(['token-1', 'token-1']);
+    expect(told).toEqual(['a:token-1', 'b:token-1']);
+    await client.token(); // cached
+    expect(told).toHaveLength(2);
+    clock.advance(280_000);
+    const renewed = client.token().then((token) => {
+      told.push(`caller:${token.token}`);
+      return token;
+    });
+    await renewed;
+    expect(told.slice(2)).toEqual(['a:token-2', 'b:token-2', 'caller:token-2']);
+    expect(service.requests.attest).toBe(2);
+  });
+
+  it('tells of bound tokens too, with their binding', async () => {
+    const { client } = clientWorld();
+    const told: (string | undefined)[] = [];
+    client.onToken((token) => told.push(token.binding));
+    await client.token({ bindTo: 'Bearer alice' });
+    expect(told).toEqual([sha256('Bearer alice')]);
+  });
+
+  it('tells of nothing when a round fails, nor when the old token is served after a failed refresh', async () => {
+    const { client, service, clock } = clientWorld();
+    const told: string[] = [];
+    client.onToken((token) => told.push(token.token));
+    service.fail('attest', { status: 503 });
+    await rejection(client.token());
+    clock.advance(2_000);
+    await client.token();
+    clock.advance(280_000);
+    service.fail('attest', { status: 503 });
+    await expect(client.token()).resolves.toMatchObject({ token: 'token-1' });
+    expect(told).toEqual(['token-1']);
+  });
+
+  it('neither blocks nor fails the token call when a listener throws, rejects or hangs', async () => {
+    const { client } = clientWorld();
+    const told: string[] = [];
+    client.onToken(() => {
+      throw new Error('listener bug');
+    });
+    client.onToken(() => Promise.reject(new Error('async listener bug')));
+    client.onToken(() => new Promise(() => undefined));
+    client.onToken((token) => told.push(token.token));
+    await expect(client.token()).resolves.toMatchObject({ token: 'token-1' });
+    expect(told).toEqual(['token-1']);
+  });
+
+  it('stops telling a listener once its subscription is stopped, each subscription on its own', async () => {
+    const { client, clock } = clientWorld();
+    const told: string[] = [];
+    const listener = (token: { token: string }) => told.push(token.token);
+    const stopFirst = client.onToken(listener);
+    client.onToken(listener);
+    await client.token();
+    expect(told).toEqual(['token-1', 'token-1']);
+    stopFirst();
+    stopFirst();
+    clock.advance(280_000);
+    await client.token();
+    expect(told).toEqual(['token-1', 'token-1', 'token-2']);
+  });
+});
+
 describe('TesseraClient: headers, attach and fetch', () => {
   it('gives the token header', async () => {
     const { client } = clientWorld();

@@ -51,6 +51,13 @@ export interface TokenOptions {
   bindTo?: string;
 }
 
+/**
+ * Told of each new token the client gets (a successful attestation round, bound tokens included): synchronously,
+ * before the callers of `token()` get it. What it throws, or a promise it returns rejects with, is ignored: a
+ * listener cannot block nor fail the token call.
+ */
+export type TokenListener = (token: TesseraToken) => unknown;
+
 /** The headers a protected API call carries. */
 export type TesseraHeaders = Record<typeof TOKEN_HEADER, string>;
 
@@ -80,6 +87,7 @@ export class TesseraClient {
   private readonly fetchImpl: typeof fetch;
   private readonly boundHeader: string | undefined;
   private readonly keyStore: InstallationKeyStore;
+  private readonly listeners = new Set<TokenListener>();
   private key: Promise<InstallationKey> | undefined;
 
   constructor(options: TesseraClientOptions) {
@@ -101,7 +109,9 @@ export class TesseraClient {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.keyStore = options.keyStore;
     this.boundHeader = checked.data.boundHeader;
-    this.tokens = new TokenCache(new RetryFloor(options.retry), now, MAX_BOUND_TOKENS + 1);
+    this.tokens = new TokenCache(new RetryFloor(options.retry), now, MAX_BOUND_TOKENS + 1, (token) => {
+      this.tell(token);
+    });
     this.round = {
       connection: {
         baseUrl: checked.data.baseUrl.replace(/\/+$/, ''),
@@ -130,6 +140,19 @@ export class TesseraClient {
     return this.tokens.get(binding ?? UNBOUND, () => attestOnce(this.round, binding));
   }
 
+  /**
+   * Calls `listener` with each new token from now on (not the cached ones handed out again), e.g. a
+   * `PinConfigFetcher` (`fetcher.attach(client)` does it). Returns the function that stops it.
+   */
+  onToken(listener: TokenListener): () => void {
+    // Wrapped, so the same function given twice is two subscriptions, each stopped by its own call.
+    const subscription: TokenListener = (token) => listener(token);
+    this.listeners.add(subscription);
+    return () => {
+      this.listeners.delete(subscription);
+    };
+  }
+
   /** `{ 'Tessera-Token': token }`, to merge into a request's headers. */
   async headers(options?: TokenOptions): Promise<TesseraHeaders> {
     return { [TOKEN_HEADER]: (await this.token(options)).token };
@@ -154,6 +177,17 @@ export class TesseraClient {
     return this.fetchImpl(input, { ...init, headers });
   };
 
+  private tell(token: TesseraToken): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        const result = listener(token);
+        if (isThenable(result)) result.then(undefined, () => undefined);
+      } catch {
+        // A listener's failure is its own: the token call goes on.
+      }
+    }
+  }
+
   private installationKey(): Promise<InstallationKey> {
     this.key ??= loadOrCreateInstallationKey(this.keyStore).catch((error: unknown) => {
       this.key = undefined; // the next round tries the store again
@@ -161,6 +195,14 @@ export class TesseraClient {
     });
     return this.key;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function isRequest(input: unknown): input is Request {

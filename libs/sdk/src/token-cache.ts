@@ -28,6 +28,8 @@ export class TokenCache {
     private readonly floor: RetryFloor,
     private readonly now: () => number,
     private readonly maxEntries: number,
+    /** Told of each token a round brings, once it is cached and before its callers get it. */
+    private readonly onRenewed: (token: TesseraToken) => void = () => undefined,
   ) {}
 
   get(key: string, attest: () => Promise<CachedToken>): Promise<TesseraToken> {
@@ -46,11 +48,11 @@ export class TokenCache {
   }
 
   private async round(entry: Entry, attest: () => Promise<CachedToken>): Promise<TesseraToken> {
+    let renewed: CachedToken;
     try {
-      const renewed = await attest();
+      renewed = await attest();
       entry.cached = renewed;
       this.floor.succeeded();
-      return renewed.token;
     } catch (error) {
       const now = this.now();
       const failed = error instanceof TesseraError ? this.floor.failed(error, now) : error;
@@ -60,6 +62,8 @@ export class TokenCache {
     } finally {
       entry.inFlight = undefined;
     }
+    this.onRenewed(renewed.token);
+    return renewed.token;
   }
 
   private entry(key: string): Entry {

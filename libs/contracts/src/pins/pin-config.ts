@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TenantIdSchema } from '../envelope';
+import { SecureStringNameSchema } from '../events/secure-string.events';
 import { DomainPatternSchema, PinSchema } from './pin-shapes';
 
 /** The `typ` of a signed pin config (a JWS, ES256, with the `kid` of a key in the pins service's JWKS). */
@@ -58,10 +59,47 @@ export const PinConfigKeySetSchema = z.strictObject({
 export type PinConfigKeySet = z.output<typeof PinConfigKeySetSchema>;
 
 /**
- * The answer of the pins service's `GET /v1/config` (to a request with a valid Tessera token): the signed config. Not
- * strict: the same answer carries the app's secure strings too (their own schema), which the pinning part ignores.
+ * The most secure strings one answer carries. The registration service sets no count per app: this is the SDK's
+ * bound on what it holds in memory (100 values of at most 4 KiB each).
+ */
+export const MAX_SECURE_STRINGS = 100;
+/** The longest secure string value, in UTF-8 bytes (the registration service's own limit). */
+export const MAX_SECURE_STRING_BYTES = 4096;
+
+/** UTF-8 length without TextEncoder or Buffer (React Native-safe); a lone surrogate counts as U+FFFD, 3 bytes. */
+function utf8Length(value: string): number {
+  let bytes = 0;
+  for (const character of value) {
+    const code = character.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/**
+ * An app's secure strings in the clear, name to value, as `GET /v1/config` delivers them to an attested app. Names
+ * are what the registration service allows (`SecureStringNameSchema`). Messages never quote a value.
+ */
+export const SecureStringsSchema = z
+  .record(
+    SecureStringNameSchema,
+    z.string().refine((value) => utf8Length(value) <= MAX_SECURE_STRING_BYTES, {
+      error: `at most ${MAX_SECURE_STRING_BYTES} bytes (UTF-8)`,
+    }),
+  )
+  .refine((strings) => Object.keys(strings).length <= MAX_SECURE_STRINGS, {
+    error: `at most ${MAX_SECURE_STRINGS} secure strings`,
+  });
+export type SecureStringsRecord = z.output<typeof SecureStringsSchema>;
+
+/**
+ * The answer of the pins service's `GET /v1/config` (to a request with a valid Tessera token): the signed config,
+ * the tenant's pin config version (the config's own `version` is the one that counts: it is signed), and the app's
+ * secure strings. Not strict: members added later are ignored.
  */
 export const PinConfigResponseSchema = z.object({
   config: z.string().min(1).max(MAX_PIN_CONFIG_LENGTH),
+  version: z.number().int().nonnegative(),
+  secureStrings: SecureStringsSchema,
 });
 export type PinConfigResponse = z.output<typeof PinConfigResponseSchema>;

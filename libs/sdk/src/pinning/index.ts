@@ -3,3 +3,4 @@ export * from './pin-check';
 export * from './pin-config-fetcher';
 export * from './pin-config-store';
 export * from './pin-violation-reporter';
+export * from './secure-strings';
