@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { secureStringAad, Topics, topicName, type SealedValue } from '@tessera/contracts';
+import { MAX_SECURE_STRINGS, secureStringAad, Topics, topicName, type SealedValue } from '@tessera/contracts';
 import { Keyring, KeyEncryptionKey, SealingError } from '@tessera/sealing';
 import { eventually } from '../support/eventually';
 import { RegistrationApp } from '../support/registration-app';
@@ -244,6 +244,27 @@ describe('registration admin API: secure strings (real Postgres and Kafka)', () 
     });
     const badCursor = await call('GET', `${path(walletId)}?cursor=%2F`, { key: admin });
     expect(badCursor).toMatchObject({ status: 400, body: { errors: ['cursor: expected a cursor from nextCursor'] } });
+  });
+
+  it(`holds at most ${MAX_SECURE_STRINGS} secure strings an app (409 too-many-secure-strings), still replacing them`, async () => {
+    const crowded = await call('POST', '/v1/apps', {
+      key: mobile.developerKey,
+      body: { name: 'Crowded', platform: 'android', packageName: 'com.example.crowded' },
+    });
+    const id = crowded.body.id as string;
+    for (let i = 0; i < MAX_SECURE_STRINGS; i++) {
+      const set = await call('PUT', path(id, `S${i}`), { key: mobile.developerKey, body: { value: secret('many') } });
+      expect(set.status).toBe(201);
+    }
+    const before = await counts();
+    const refused = await call('PUT', path(id, 'ONE_MORE'), {
+      key: mobile.developerKey,
+      body: { value: secret('no') },
+    });
+    expect(refused).toMatchObject({ status: 409, body: { reason: 'too-many-secure-strings' } });
+    expect(await counts()).toEqual(before);
+    const replaced = await call('PUT', path(id, 'S0'), { key: mobile.developerKey, body: { value: secret('again') } });
+    expect(replaced).toMatchObject({ status: 200, body: { name: 'S0', version: 2 } });
   });
 
   it('never lets a plaintext out: not in answers, events, the outbox, the table, the audit log or the logs', async () => {

@@ -1,9 +1,6 @@
-import { SecureStringNameSchema } from '@tessera/contracts';
+import { MAX_SECURE_STRING_BYTES, SecureStringNameSchema } from '@tessera/contracts';
 import { z } from 'zod';
 import { limit } from '../http/common-schemas';
-
-/** The largest value, in UTF-8 bytes. Secure strings are API keys and the like, not files. */
-export const MAX_SECURE_STRING_BYTES = 4096;
 
 export const SecureStringNameParam = SecureStringNameSchema;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@tessera/access';
-import { secureStringAad, SecureStringUpsertedV1, Topics } from '@tessera/contracts';
+import { MAX_SECURE_STRINGS, secureStringAad, SecureStringUpsertedV1, Topics } from '@tessera/contracts';
 import { Keyring } from '@tessera/sealing';
 import type { EntityManager } from 'typeorm';
 import { findVisibleApp } from '../apps/app-lookup';
@@ -52,8 +52,9 @@ export class SecureStringsService {
     value: string,
   ): Promise<{ created: boolean; secureString: SecureStringView }> {
     return this.store.transaction(async (tx) => {
-      // A share lock: the app cannot be deleted while its secret is being written.
-      await findVisibleApp(tx, this.store.schema, principal, appId, 'share');
+      // An update lock: the app cannot be deleted while its secret is being written, and two new names for one app
+      // are counted one after the other.
+      await findVisibleApp(tx, this.store.schema, principal, appId, 'update');
       const sealed = this.keyring.seal(value, secureStringAad(principal.tenantId, appId, name));
       // One statement, so concurrent writers of one name serialise on the unique key; xmax = 0 only on insert.
       const row = returned(
@@ -66,6 +67,7 @@ export class SecureStringsService {
           [randomUUID(), principal.tenantId, appId, name, JSON.stringify(sealed)],
         ),
       );
+      if (row.created) await this.refuseBeyondLimit(tx, appId);
       await this.publish(tx, principal.tenantId, row);
       await this.store.audit(tx, principal, {
         action: 'secure-string.set',
@@ -75,6 +77,21 @@ export class SecureStringsService {
       });
       return { created: row.created, secureString: secureStringView(row) };
     });
+  }
+
+  /** A new name beyond MAX_SECURE_STRINGS is refused (the transaction rolls back): the SDK holds no more. */
+  private async refuseBeyondLimit(tx: EntityManager, appId: string): Promise<void> {
+    const [counted] = await tx.query<{ n: string }[]>(
+      `SELECT count(*) AS n FROM ${this.store.table('secure_string')} WHERE app_id = $1`,
+      [appId],
+    );
+    if (Number(counted?.n) > MAX_SECURE_STRINGS) {
+      throw new ConflictException({
+        statusCode: 409,
+        reason: 'too-many-secure-strings',
+        message: `an app holds at most ${MAX_SECURE_STRINGS} secure strings: remove one first`,
+      });
+    }
   }
 
   async delete(principal: Principal, appId: string, name: string): Promise<void> {

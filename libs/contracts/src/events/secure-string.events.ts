@@ -18,6 +18,11 @@ export const SealedValueSchema = z.object({
 });
 export type SealedValue = z.output<typeof SealedValueSchema>;
 
+/** The most secure strings an app may hold (the registration service refuses more; the SDK holds at most these). */
+export const MAX_SECURE_STRINGS = 100;
+/** The longest secure string value, in UTF-8 bytes: secure strings are API keys and the like, not files. */
+export const MAX_SECURE_STRING_BYTES = 4096;
+
 /** What a secure string's name may be (also the admin API's rule). */
 export const SecureStringNameSchema = z
   .string()

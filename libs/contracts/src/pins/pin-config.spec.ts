@@ -1,9 +1,5 @@
-import {
-  MAX_SECURE_STRING_BYTES,
-  MAX_SECURE_STRINGS,
-  PinConfigResponseSchema,
-  SecureStringsSchema,
-} from './pin-config';
+import { MAX_SECURE_STRING_BYTES, MAX_SECURE_STRINGS } from '../events/secure-string.events';
+import { PinConfigResponseSchema, SecureStringsSchema } from './pin-config';
 
 const answer = (overrides: Record<string, unknown> = {}) => ({
   config: 'header.payload.signature',

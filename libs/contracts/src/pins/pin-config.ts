@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TenantIdSchema } from '../envelope';
-import { SecureStringNameSchema } from '../events/secure-string.events';
+import { MAX_SECURE_STRING_BYTES, MAX_SECURE_STRINGS, SecureStringNameSchema } from '../events/secure-string.events';
 import { DomainPatternSchema, PinSchema } from './pin-shapes';
 
 /** The `typ` of a signed pin config (a JWS, ES256, with the `kid` of a key in the pins service's JWKS). */
@@ -57,14 +57,6 @@ export const PinConfigKeySetSchema = z.strictObject({
     .refine((keys) => new Set(keys.map((key) => key.kid)).size === keys.length, 'every key needs a kid of its own'),
 });
 export type PinConfigKeySet = z.output<typeof PinConfigKeySetSchema>;
-
-/**
- * The most secure strings one answer carries. The registration service sets no count per app: this is the SDK's
- * bound on what it holds in memory (100 values of at most 4 KiB each).
- */
-export const MAX_SECURE_STRINGS = 100;
-/** The longest secure string value, in UTF-8 bytes (the registration service's own limit). */
-export const MAX_SECURE_STRING_BYTES = 4096;
 
 /** UTF-8 length without TextEncoder or Buffer (React Native-safe); a lone surrogate counts as U+FFFD, 3 bytes. */
 function utf8Length(value: string): number {
