@@ -35,6 +35,11 @@ export const tokenConfigSchema = z
     TOKEN_KEY_CHECK_INTERVAL_MS: positiveInt(10_000, 'an interval in milliseconds'),
     /** How long a failure-token key signs before this instance makes a new one (kept in memory only). */
     TOKEN_FAILURE_KEY_ROTATION_SECONDS: positiveInt(3600, 'a number of seconds'),
+    /**
+     * How long a failure key is published (its failure-key.upserted on Kafka) before it signs, so verifiers can tell
+     * its tokens from forgeries from the first one.
+     */
+    TOKEN_FAILURE_KEY_PUBLISH_LEAD_SECONDS: positiveInt(10, 'a number of seconds'),
     /** Token requests answered at once by this instance. */
     TOKEN_REQUEST_CONCURRENCY: positiveInt(64, 'a positive integer'),
     /** Whether each token issued is published as token.issued on the tokens topic (audit and metrics). */
@@ -47,6 +52,11 @@ export const tokenConfigSchema = z
   .refine((c) => c.TOKEN_PUBLISH_LEAD_SECONDS <= c.TOKEN_ROTATION_PERIOD_SECONDS, {
     path: ['TOKEN_PUBLISH_LEAD_SECONDS'],
     error: 'must not exceed TOKEN_ROTATION_PERIOD_SECONDS: the next key would never be published long enough',
+  })
+  .refine((c) => c.TOKEN_FAILURE_KEY_PUBLISH_LEAD_SECONDS < c.TOKEN_FAILURE_KEY_ROTATION_SECONDS, {
+    path: ['TOKEN_FAILURE_KEY_PUBLISH_LEAD_SECONDS'],
+    error:
+      'must be less than TOKEN_FAILURE_KEY_ROTATION_SECONDS: the next failure key is made that long before it signs',
   });
 
 export type TokenConfig = z.output<typeof tokenConfigSchema>;

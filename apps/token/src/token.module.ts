@@ -59,7 +59,16 @@ export class TokenModule {
         SigningKeyRepository,
         SigningKeysService,
         SignerCache,
-        FailureKeyRing,
+        {
+          // Made and published at start (the service is ready once they are on Kafka), then turned on a timer.
+          provide: FailureKeyRing,
+          inject: [ServiceLifecycle, TokenStore],
+          useFactory: (lifecycle: ServiceLifecycle, store: TokenStore) => {
+            const ring = new FailureKeyRing(store, config, logger.child({ component: 'failure-keys' }));
+            lifecycle.register(ring);
+            return ring;
+          },
+        },
         JwksSnapshot,
         TokenIssuance,
         TokenInspector,

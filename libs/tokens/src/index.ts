@@ -1,3 +1,4 @@
+export * from './failure-key-schedule';
 export * from './issue-claims';
 export * from './issuer';
 export * from './jwks';
