@@ -196,6 +196,15 @@ describe('signed pin configs, only for attested apps, on three pins nodes (real 
       expect((await verified(node, genuineToken)).version).toBeGreaterThan(before);
     }
     process.stdout.write(`a pin change reached all 3 pins nodes within ${Date.now() - changed} ms\n`);
+    // Each node says which version it serves, and that none waits for its domains.
+    const served = (await verified(nodes[0]!, genuineToken)).version;
+    for (const node of nodes) {
+      const metrics = await (await fetch(`${node.url}/metrics`)).text();
+      expect(metrics).toMatch(new RegExp(`tessera_pins_config_version\\{[^}]*tenant="${tenant}"[^}]*\\} ${served}\\b`));
+      expect(metrics).toMatch(
+        new RegExp(`tessera_pins_config_versions_waiting\\{[^}]*tenant="${tenant}"[^}]*\\} 0\\b`),
+      );
+    }
     // The integrity service tells the SDK of the new version in its next attest answer.
     const latest = (await verified(nodes[0]!, genuineToken)).version;
     await eventually(

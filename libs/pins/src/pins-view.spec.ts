@@ -97,6 +97,7 @@ describe('PinsView', () => {
       view.applyVersion('acme', { version: 2, changedAt: at, domainRevisions: { [first.domainId]: 2 } });
       expect(view.announcedVersionOf('acme')).toBe(2);
       expect(view.versionOf('acme')).toBe(1);
+      expect([...view.versions()]).toEqual([{ tenant: 'acme', served: 1, announced: 2 }]);
       expect(pinsOf(view)).toEqual([pin('leaf'), pin('backup')]);
       view.applyDomain('acme', rotated);
       expect(view.contentFor('acme', app)).toEqual({

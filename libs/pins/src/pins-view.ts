@@ -86,6 +86,16 @@ export class PinsView {
     };
   }
 
+  /**
+   * Each tenant's version served and the newest announced (for metrics): a gap that lasts means a domain event the
+   * announced version names has not arrived (a consumer behind, or a dead-lettered event).
+   */
+  *versions(): Generator<{ tenant: string; served: number; announced: number }> {
+    for (const [tenant, pins] of this.tenants) {
+      yield { tenant, served: pins.served.version, announced: pins.announced?.version ?? 0 };
+    }
+  }
+
   /** Every protected domain the view holds, with its tenant (for metrics). */
   *allDomains(): Generator<{ tenant: string; domain: Domain }> {
     for (const [tenant, { domains }] of this.tenants) {
