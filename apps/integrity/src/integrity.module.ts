@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EventCatalog, TokenIssuanceV1 } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, KafkaRequester, MessagingMetrics } from '@tessera/messaging';
-import { PinsView } from '@tessera/pins';
+import { PinsView, registerPinsViewMetrics, servedInexactlyLogger } from '@tessera/pins';
 import { RegistryView } from '@tessera/registry-view';
 import {
   KafkaRuntime,
@@ -94,7 +94,18 @@ export class IntegrityModule {
             return consumer;
           },
         },
-        { provide: PinsView, useFactory: () => new PinsView({ nodeId: config.INTEGRITY_NODE_ID }) },
+        {
+          provide: PinsView,
+          inject: [MetricsRegistry],
+          useFactory: (metrics: MetricsRegistry) => {
+            const view = new PinsView({
+              nodeId: config.INTEGRITY_NODE_ID,
+              onServedInexactly: servedInexactlyLogger(logger),
+            });
+            registerPinsViewMetrics(metrics.registry, view);
+            return view;
+          },
+        },
         // The pins topic, for the pin config version each attest answer carries.
         viewConsumerProvider({
           provide: PINS_VIEW_CONSUMER,

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EventCatalog } from '@tessera/contracts';
 import { DeadLetterPublisher, EventConsumer, MessagingMetrics, PostgresProcessedEvents } from '@tessera/messaging';
-import { PinsView } from '@tessera/pins';
+import { PinsView, servedInexactlyLogger } from '@tessera/pins';
 import { SecureStringsView } from '@tessera/registry-view';
 import { Keyring } from '@tessera/sealing';
 import {
@@ -68,7 +68,7 @@ export class PinsModule {
           provide: PinsView,
           inject: [MetricsRegistry],
           useFactory: (metrics: MetricsRegistry) => {
-            const view = new PinsView();
+            const view = new PinsView({ onServedInexactly: servedInexactlyLogger(logger) });
             registerPinsMetrics(metrics.registry, view);
             return view;
           },

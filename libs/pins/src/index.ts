@@ -4,4 +4,6 @@ export * from './certificate-pins';
 export * from './pin-set-rotation';
 export * from './pin-set-rules';
 export * from './pins-view';
+export * from './pins-view-log';
+export * from './pins-view-metrics';
 export * from './served-chain';

@@ -42,12 +42,19 @@ describe('PinsView', () => {
 
   it('merges the pins of one pattern on several ports, replaces a domain on its upsert and drops it on its tombstone', () => {
     const view = new PinsView();
+    const at = '2026-12-02T10:00:00.000Z';
     const first = domain();
+    const other = domain({
+      port: 8443,
+      pins: [{ pin: pin('other'), source: 'manual', label: null, certificate: null }],
+    });
     view.applyDomain('acme', first);
-    view.applyDomain(
-      'acme',
-      domain({ port: 8443, pins: [{ pin: pin('other'), source: 'manual', label: null, certificate: null }] }),
-    );
+    view.applyDomain('acme', other);
+    view.applyVersion('acme', {
+      version: 1,
+      changedAt: at,
+      domainRevisions: { [first.domainId]: 1, [other.domainId]: 1 },
+    });
     expect(view.contentFor('acme', randomUUID()).domains).toEqual([
       { pattern: 'api.example.com', pins: [pin('leaf'), pin('backup'), pin('other')] },
     ]);
@@ -57,6 +64,7 @@ describe('PinsView', () => {
       revision: 2,
     });
     view.applyTombstone(`acme/protected-domain/${first.domainId}`);
+    view.applyVersion('acme', { version: 3, changedAt: at, domainRevisions: { [other.domainId]: 1 } });
     expect(view.contentFor('acme', randomUUID()).domains).toEqual([
       { pattern: 'api.example.com', pins: [pin('other')] },
     ]);
@@ -139,11 +147,60 @@ describe('PinsView', () => {
       expect(view.versionOf('acme')).toBe(2);
     });
 
-    it('serves a version whose event names no domains (older producers) at once, as before', () => {
+    it('serves a version whose event names no domains (older producers) at once, with the domains held then', () => {
       const view = new PinsView();
-      view.applyVersion('acme', { version: 7, changedAt: at });
       view.applyDomain('acme', domain());
+      view.applyVersion('acme', { version: 7, changedAt: at });
+      view.applyDomain('acme', domain({ pattern: 'later.example.com' }));
       expect(view.contentFor('acme', app)).toMatchObject({ version: 7, domains: [{ pattern: 'api.example.com' }] });
+    });
+
+    it('serves nothing before the first version: no content changes under version 0', () => {
+      const view = new PinsView();
+      view.applyDomain('acme', domain());
+      expect(view.contentFor('acme', app)).toEqual({ version: 0, domains: [] });
+    });
+
+    it('serves a version whose domain never comes after maxWaitMs, with the domains held, and says so', () => {
+      let now = 1_000;
+      const told: unknown[] = [];
+      const view = new PinsView({ maxWaitMs: 30_000, now: () => now, onServedInexactly: (e) => told.push(e) });
+      const first = domain();
+      const lost = randomUUID();
+      view.applyDomain('acme', first);
+      view.applyVersion('acme', { version: 1, changedAt: at, domainRevisions: { [first.domainId]: 1 } });
+      const added = domain({ pattern: 'pay.example.com' });
+      view.applyDomain('acme', added);
+      view.applyVersion('acme', {
+        version: 2,
+        changedAt: at,
+        domainRevisions: { [first.domainId]: 1, [added.domainId]: 1, [lost]: 1 },
+      });
+      now += 29_999;
+      expect(view.versionOf('acme')).toBe(1);
+      expect(told).toEqual([]);
+      now += 1;
+      expect(view.contentFor('acme', app).version).toBe(2);
+      expect(view.contentFor('acme', app).domains.map((d) => d.pattern)).toEqual([
+        'api.example.com',
+        'pay.example.com',
+      ]);
+      expect(told).toEqual([{ tenant: 'acme', version: 2, waitedMs: 30_000, missing: [lost] }]);
+      expect([...view.versions()]).toEqual([{ tenant: 'acme', served: 2, announced: 2 }]);
+      // The next version waits its own time: a moment's gap never skips the gate.
+      const rotated = { ...added, revision: 2, pins: [...added.pins, { ...added.pins[0]!, pin: pin('next') }] };
+      view.applyVersion('acme', {
+        version: 3,
+        changedAt: at,
+        domainRevisions: { [first.domainId]: 1, [added.domainId]: 2 },
+      });
+      expect(view.versionOf('acme')).toBe(2);
+      view.applyDomain('acme', rotated);
+      expect(view.contentFor('acme', app)).toMatchObject({ version: 3 });
+      expect(view.contentFor('acme', app).domains.find((d) => d.pattern === 'pay.example.com')?.pins).toContain(
+        pin('next'),
+      );
+      expect(told).toHaveLength(1);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { certificateExpiry, type PinsView } from '@tessera/pins';
+import { certificateExpiry, type PinsView, registerPinsViewMetrics } from '@tessera/pins';
 import { Gauge, type Registry } from 'prom-client';
 
 /**
@@ -20,25 +20,5 @@ export function registerPinsMetrics(registry: Registry, view: PinsView): void {
       }
     },
   });
-  new Gauge({
-    name: 'tessera_pins_config_version',
-    help: "The tenant's pin config version this node serves",
-    labelNames: ['tenant'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const { tenant, served } of view.versions()) this.set({ tenant }, served);
-    },
-  });
-  new Gauge({
-    name: 'tessera_pins_config_versions_waiting',
-    help: 'Versions announced for the tenant that this node does not serve yet, waiting for the domains they name',
-    labelNames: ['tenant'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const { tenant, served, announced } of view.versions())
-        this.set({ tenant }, Math.max(0, announced - served));
-    },
-  });
+  registerPinsViewMetrics(registry, view);
 }
