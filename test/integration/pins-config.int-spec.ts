@@ -49,6 +49,8 @@ describe('signed pin configs, only for attested apps, on three pins nodes (real 
   const verified = async (node: PinsApp, tokenValue: string) => {
     const answer = await configFrom(node, tokenValue);
     expect(answer.status).toBe(200);
+    // It carries the app's secrets: nothing on the way may cache it.
+    expect(answer.headers.get('cache-control')).toBe('no-store');
     const { config } = (await answer.json()) as { config: string };
     const jwks = PinConfigKeySetSchema.parse(
       await (await fetch(`${node.url}/tenants/${tenant}/pins/jwks.json`)).json(),

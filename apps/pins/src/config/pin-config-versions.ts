@@ -10,10 +10,16 @@ import type { PinsStore } from '../persistence/pins-store';
  * partitions deliver in. The version row's lock orders concurrent changes of one tenant: the domains read after it
  * include every change committed under an earlier version.
  */
-export async function raiseConfigVersion(store: PinsStore, tx: EntityManager, tenant: string): Promise<number> {
+export async function raiseConfigVersion(
+  store: PinsStore,
+  tx: EntityManager,
+  tenant: string,
+  options: { domainAdded?: boolean } = {},
+): Promise<number> {
   const rows: { version: string; changed_at: Date }[] = await tx.query(
-    `INSERT INTO ${store.table('pin_config_version')} (tenant_id, version) VALUES ($1, 1)
-     ON CONFLICT (tenant_id) DO UPDATE SET version = ${store.table('pin_config_version')}.version + 1, changed_at = now()
+    `INSERT INTO ${store.table('pin_config_version')} (tenant_id, version, changed_at) VALUES ($1, 1, clock_timestamp())
+     ON CONFLICT (tenant_id) DO UPDATE
+       SET version = ${store.table('pin_config_version')}.version + 1, changed_at = clock_timestamp()
      RETURNING version, changed_at`,
     [tenant],
   );
@@ -23,8 +29,9 @@ export async function raiseConfigVersion(store: PinsStore, tx: EntityManager, te
     `SELECT id, revision FROM ${store.table('protected_domain')} WHERE tenant_id = $1`,
     [tenant],
   );
-  // Counted under the version row's lock, so two creations at once cannot both pass.
-  if (domains.length > MAX_DOMAINS_PER_TENANT) {
+  // Counted under the version row's lock, so two creations at once cannot both pass; only a creation is refused
+  // (a rotation of a tenant somehow past the limit must still go through).
+  if (options.domainAdded && domains.length > MAX_DOMAINS_PER_TENANT) {
     throw new ConflictException({
       statusCode: 409,
       reason: 'too-many-domains',

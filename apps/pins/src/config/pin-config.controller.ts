@@ -1,4 +1,4 @@
-import { Controller, Get, HttpException, Inject, Param, Req } from '@nestjs/common';
+import { Controller, Get, Header, HttpException, Inject, Param, Req } from '@nestjs/common';
 import { SecureStringsView } from '@tessera/registry-view';
 import { Keyring } from '@tessera/sealing';
 import { type PinConfigKeySet, TenantIdSchema, TOKEN_HEADER } from '@tessera/contracts';
@@ -28,6 +28,8 @@ export class PinConfigController {
   ) {}
 
   @Get('v1/config')
+  // It carries the app's secrets: no cache on the way may keep it.
+  @Header('Cache-Control', 'no-store')
   @ApiSummary("the app's signed pin config and its secure strings, for a valid Tessera token")
   async config(
     @Req() request: Request,

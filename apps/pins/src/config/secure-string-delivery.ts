@@ -1,4 +1,4 @@
-import { secureStringAad } from '@tessera/contracts';
+import { MAX_SECURE_STRINGS, secureStringAad } from '@tessera/contracts';
 import type { SecureStringsView } from '@tessera/registry-view';
 import type { Keyring } from '@tessera/sealing';
 import type { Logger } from 'pino';
@@ -16,7 +16,17 @@ export function openSecureStrings(
   logger: Logger,
 ): Record<string, string> {
   const opened: Record<string, string> = {};
-  for (const secureString of view.of(tenant, appId)) {
+  // The answer keeps to its contract (SecureStringsSchema): an app with more strings than the SDK holds (set before
+  // the registration service had the limit) gets the first by name, and the rest are said in the log by name.
+  const strings = [...view.of(tenant, appId)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const over = strings.slice(MAX_SECURE_STRINGS).map(({ name }) => name);
+  if (over.length > 0) {
+    logger.warn(
+      { tenant, appId, names: over },
+      `an app holds over ${MAX_SECURE_STRINGS} secure strings; these are left out`,
+    );
+  }
+  for (const secureString of strings.slice(0, MAX_SECURE_STRINGS)) {
     try {
       opened[secureString.name] = keyring
         .open(secureString.sealed, secureStringAad(tenant, appId, secureString.name))

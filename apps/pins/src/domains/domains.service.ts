@@ -51,7 +51,7 @@ export class DomainsService {
         const row = rows[0] as DomainRow;
         const { id: _id, ...data } = domainView(row);
         await this.store.outbox.append(tx, ProtectedDomainUpsertedV1, { tenant: principal.tenantId, data });
-        await raiseConfigVersion(this.store, tx, principal.tenantId);
+        await raiseConfigVersion(this.store, tx, principal.tenantId, { domainAdded: true });
         return domainAnswer(row);
       });
     } catch (error) {

@@ -52,9 +52,9 @@ export class SecureStringsService {
     value: string,
   ): Promise<{ created: boolean; secureString: SecureStringView }> {
     return this.store.transaction(async (tx) => {
-      // An update lock: the app cannot be deleted while its secret is being written, and two new names for one app
-      // are counted one after the other.
-      await findVisibleApp(tx, this.store.schema, principal, appId, 'update');
+      // FOR NO KEY UPDATE: the app cannot be deleted while its secret is being written, and two new names for one
+      // app are counted one after the other; rows that only refer to the app (registrations) are not held up.
+      await findVisibleApp(tx, this.store.schema, principal, appId, 'no-key-update');
       const sealed = this.keyring.seal(value, secureStringAad(principal.tenantId, appId, name));
       // One statement, so concurrent writers of one name serialise on the unique key; xmax = 0 only on insert.
       const row = returned(

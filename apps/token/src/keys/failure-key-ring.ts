@@ -164,10 +164,12 @@ export class FailureKeyRing implements BackgroundWorker {
     if (alg === 'HS256') {
       return this.hmacHistory.filter((key) => key.window.forgetAfter > now).map((key) => key.material.publicKey);
     }
+    // Every key whose tokens may still be alive: instances make two keys at each start, so a fixed count could drop
+    // live ones; the bound is a safety net, far above what restarts make in a key's lifetime.
     const rows = await this.store.dataSource.query<{ publicJwk: PublicJwk }[]>(
       `SELECT public_jwk AS "publicJwk" FROM ${this.store.table('failure_key')}
-       WHERE alg = $1 AND NOT forgotten ORDER BY created_at DESC LIMIT 100`,
-      [alg],
+       WHERE alg = $1 AND NOT forgotten AND forget_after > $2 ORDER BY created_at DESC LIMIT 5000`,
+      [alg, new Date(now)],
     );
     return rows.map((row) => publicKeyFromJwk(alg, row.publicJwk));
   }
