@@ -161,6 +161,26 @@ describe('PinConfigFetcher: the config', () => {
     expect(results).toEqual(Array(3).fill({ outcome: 'adopted', version: 4 }));
   });
 
+  it("does not answer a refresh with another token's request: a new token after a refused one is asked with", async () => {
+    const { fetcher, requests, answer, answerOf } = await primed();
+    // The old token's request is answered 401; the new one, sent meanwhile, is asked anew after it.
+    let call = 0;
+    answer(() => {
+      call += 1;
+      return call === 1
+        ? Promise.resolve(new Response('{"statusCode":401,"requestId":"r"}', { status: 401 }))
+        : answerOf(4);
+    });
+    const [old, fresh] = await Promise.all([
+      fetcher.refresh(token(4, 'old-token')),
+      fetcher.refresh(token(4, 'new-token')),
+    ]);
+    expect(old).toMatchObject({ outcome: 'unauthorized' });
+    expect(fresh).toEqual({ outcome: 'adopted', version: 4 });
+    expect(requests.map((r) => r.token)).toEqual(['old-token', 'new-token']);
+    expect(fetcher.secureString('paymentsApiKey')).toBe(SECRET);
+  });
+
   it('refreshes from a client, and fails without throwing when the client has no token', async () => {
     const { fetcher } = await primed();
     await expect(fetcher.refreshFrom({ token: () => Promise.resolve(token(4)) })).resolves.toMatchObject({

@@ -93,7 +93,8 @@ export class PinConfigFetcher {
   private readonly secureStringsMaxAgeMs: number;
   private readonly onSecureStrings: (strings: SecureStrings | undefined) => void;
   private readonly now: () => number;
-  private inFlight: Promise<Fetched> | undefined;
+  /** The one request at a time, and the token it was sent with. */
+  private inFlight: { token: string; fetched: Promise<Fetched> } | undefined;
   private held: SecureStrings | undefined;
   /** The last token the service refused (401): a refused token stays refused, it is not sent again. */
   private refusedToken: string | undefined;
@@ -160,10 +161,20 @@ export class PinConfigFetcher {
     if (!forConfig && !this.secureStringsWanted()) {
       return Promise.resolve({ outcome: 'current', version: this.store.version });
     }
-    this.inFlight ??= this.fetchConfig(token.token).finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight.then((fetched) => this.outcomeOf(fetched, forConfig));
+    const current = this.inFlight;
+    // Another token's answer says nothing of this one (that one may be refused, this one not): wait, then ask anew.
+    if (current && current.token !== token.token) {
+      const again = () => this.refreshWith(token, announced);
+      return current.fetched.then(again, again);
+    }
+    const inFlight = current ?? {
+      token: token.token,
+      fetched: this.fetchConfig(token.token).finally(() => {
+        this.inFlight = undefined;
+      }),
+    };
+    this.inFlight = inFlight;
+    return inFlight.fetched.then((fetched) => this.outcomeOf(fetched, forConfig));
   }
 
   /** `refresh` with the client's token (its cached one while fresh, else a new attestation). */
@@ -222,7 +233,7 @@ export class PinConfigFetcher {
   /** Resolves once no refresh is in flight (those of attachments included). */
   async idle(): Promise<void> {
     while (this.pending.size > 0 || this.inFlight !== undefined) {
-      await Promise.allSettled([...this.pending, this.inFlight]);
+      await Promise.allSettled([...this.pending, this.inFlight?.fetched]);
     }
   }
 
@@ -258,11 +269,12 @@ export class PinConfigFetcher {
         signal: controller.signal,
       });
       if (response.status === 401) {
-        await response.body?.cancel();
+        // The body is not read; failing to drop it must not turn the 401 into something else.
+        void response.body?.cancel().catch(() => undefined);
         return this.unauthorized(token);
       }
       if (response.status !== 200) {
-        await response.body?.cancel();
+        void response.body?.cancel().catch(() => undefined);
         return { kind: 'failed', detail: `GET /v1/config answered ${response.status}` };
       }
       json = await response.json();
