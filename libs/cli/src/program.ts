@@ -23,8 +23,7 @@ Exit codes: 0 ok, 1 error (API 4xx such as 400/403/422), 2 usage error, 3 not lo
 4 not found (404), 5 conflict (409), 6 endpoint unreachable or no answer in time, 7 server error (5xx),
 8 token not valid (token check).
 Configuration: TESSERA_ENDPOINT, TESSERA_TOKEN_ENDPOINT, TESSERA_PINS_ENDPOINT, TESSERA_API_KEY (override the
-config file),
-TESSERA_CONFIG (its path).
+config file), TESSERA_CONFIG (its path).
 Documentation: docs/cli.md`;
 
 /** The whole command tree, for one run; output goes through `io` (never straight to the process). */

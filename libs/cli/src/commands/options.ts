@@ -36,6 +36,17 @@ export function durationSeconds(value: string): number {
   return seconds;
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO-8601 date and time with its offset (`2027-01-05T09:00:00Z`), as the APIs take it. */
+export function isoTime(value: string): string {
+  const time = value.trim();
+  if (!ISO_TIME.test(time) || Number.isNaN(new Date(time).getTime())) {
+    throw new InvalidArgumentError('expected an ISO-8601 date and time with its offset, e.g. 2027-01-05T09:00:00Z');
+  }
+  return time;
+}
+
 /** Seconds as the largest unit that divides them (`86400` → `1d`, `5400` → `90m`, `3601` → `3601s`). */
 export function describeSeconds(seconds: number): string {
   for (const [unit, size] of [

@@ -1,13 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { verifyPinConfig } from '@tessera/pins/portable';
 import type { Command } from 'commander';
 import type { PinViolation } from '../api/pins-views';
 import type { CliContext } from '../cli-context';
-import { CliError, UsageError } from '../errors';
+import { CliError } from '../errors';
 import { formatTime } from '../output/format';
 import type { Column } from '../output/table';
-import { definedOnly, listPages, type PagingOptions, withPaging } from './options';
+import { definedOnly, isoTime, listPages, type PagingOptions, withPaging } from './options';
 import { resolveAppId } from './resolve';
 
 /** The files `pins export --initial --out <dir>` writes, which the SDK's PinConfigStore.fromInitialConfig reads. */
@@ -32,7 +32,7 @@ export function pinReportCommands(pins: Command, cli: CliContext): void {
   )
     .option('--domain <pattern>', 'only reports for this pattern or host name')
     .option('--app <app>', 'only reports of this app (id or package name)')
-    .option('--since <time>', 'only reports received since this ISO-8601 time')
+    .option('--since <time>', 'only reports received since this ISO-8601 time', isoTime)
     .action(async (options: PagingOptions & { domain?: string; app?: string; since?: string }) => {
       const client = await cli.serviceClient('pins');
       const appId = options.app ? await resolveAppId(client, options.app) : undefined;
@@ -59,10 +59,17 @@ export function pinReportCommands(pins: Command, cli: CliContext): void {
       const client = await cli.serviceClient('pins');
       // The pins service does not know apps: the registration service says whether this one exists.
       const app = await client.getApp(await resolveAppId(client, options.initial));
-      const exported = await client.initialPinConfig(app.id);
+      const [exported, { id: tenant }] = await Promise.all([client.initialPinConfig(app.id), client.currentTenant()]);
+      if (exported.tenant !== tenant || exported.appId !== app.id) {
+        throw new CliError(
+          `the pins service answered a config for ${exported.tenant}/${exported.appId}, not ${tenant}/${app.id}`,
+          undefined,
+          ['nothing was written; is --pins-endpoint the pins service of this tenant?'],
+        );
+      }
       const verification = await verifyPinConfig(exported.config, {
         keys: exported.keys,
-        tenant: exported.tenant,
+        tenant,
         appId: app.id,
         acceptExpired: true,
       });
@@ -82,10 +89,11 @@ export function pinReportCommands(pins: Command, cli: CliContext): void {
       const keysFile = path.resolve(options.out, PINS_KEYS_FILE);
       try {
         await mkdir(path.resolve(options.out), { recursive: true });
-        await writeFile(configFile, `${exported.config}\n`);
-        await writeFile(keysFile, `${JSON.stringify(exported.keys, null, 2)}\n`);
+        // Each file written beside and renamed over, so a build never picks up half of one.
+        await writeWhole(keysFile, `${JSON.stringify(exported.keys, null, 2)}\n`);
+        await writeWhole(configFile, `${exported.config}\n`);
       } catch (error) {
-        throw new UsageError(`cannot write to ${options.out}: ${(error as Error).message}`);
+        throw new CliError(`cannot write to ${options.out}: ${(error as Error).message}`);
       }
       const domains = config.domains.map((domain) => domain.pattern);
       cli.printer.result(
@@ -103,4 +111,15 @@ export function pinReportCommands(pins: Command, cli: CliContext): void {
         ].join('\n'),
       );
     });
+}
+
+async function writeWhole(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

@@ -6,7 +6,7 @@ import { UsageError } from '../errors';
 import { formatTime } from '../output/format';
 import { type Column, renderRecord } from '../output/table';
 import { readLocalFile } from './input';
-import { definedOnly, describeSeconds } from './options';
+import { definedOnly, describeSeconds, isoTime } from './options';
 import { barePin, pinArgument, resolveDomainId } from './pin-options';
 import { renderDomain } from './pins.commands';
 
@@ -63,7 +63,7 @@ export function pinRotationCommands(pins: Command, cli: CliContext): void {
     .argument('<domain>', 'domain id, pattern, or pattern:port')
     .requiredOption('--new-pin <pin[:label]>', 'a pin to add (repeatable)', pinArgument(undefined))
     .requiredOption('--retire <pin>', 'a pin to retire once every app has the new ones (repeatable)', barePin)
-    .option('--at <time>', 'publish at this ISO-8601 time (default: now)')
+    .option('--at <time>', 'publish at this ISO-8601 time (default: now)', isoTime)
     .addHelpText(
       'after',
       "\nThe order is the service's to enforce: new pins published -> every app can fetch them (the longest\n" +
@@ -162,7 +162,8 @@ export function pinRotationCommands(pins: Command, cli: CliContext): void {
             'for a planned change, use tessera pins rotate',
           ]);
         }
-        if (!options.reason) throw new UsageError('say why with --reason <text>: it goes into the audit log');
+        const reason = options.reason?.trim();
+        if (!reason) throw new UsageError('say why with --reason <text>: it goes into the audit log');
         const pinSet = [...(options.pin ?? []), ...(options.backupPin ?? [])];
         if (pinSet.length === 0) throw new UsageError('give the new set: --pin and --backup-pin');
         const client = await cli.serviceClient('pins');
@@ -172,7 +173,7 @@ export function pinRotationCommands(pins: Command, cli: CliContext): void {
           : undefined;
         const answer: EmergencyReplacement = await client.emergencyReplace(
           domainId,
-          definedOnly({ pins: pinSet, compromised: true as const, reason: options.reason, servedChainPem }),
+          definedOnly({ pins: pinSet, compromised: true as const, reason, servedChainPem }),
         );
         cli.printer.answer(answer, renderRetired);
         for (const warning of answer.warnings) cli.printer.warn(warning);

@@ -16,6 +16,7 @@ const pin = (seed: string) => createHash('sha256').update(seed).digest('base64')
 const DOMAIN_ID = '5b1f0a52-3a7e-4f64-8d0e-2f1c9b6a7d10';
 const ROTATION_ID = '9c2d4e61-7b3a-4c55-9e1f-0a2b3c4d5e6f';
 const APP_ID = '1e2d3c4b-5a69-4788-9aab-bccddeeff001';
+const TENANT = { id: 'acme', name: 'Acme', status: 'active', createdAt: '2026-01-01T00:00:00.000Z' };
 
 const app: App = {
   id: APP_ID,
@@ -236,6 +237,15 @@ describe('pins rotate, retire, cancel, emergency-replace', () => {
     expect(unconfirmed.stderr).toContain('confirm with --compromised');
     const noReason = await runAgainst(api, [...base, '--compromised'], onPins);
     expect(noReason.code).toBe(ExitCode.usage);
+    const blankReason = await runAgainst(api, [...base, '--compromised', '--reason', '   '], onPins);
+    expect(blankReason.code).toBe(ExitCode.usage);
+    const badTime = await runAgainst(
+      api,
+      ['pins', 'rotate', 'api.example.com', '--new-pin', pin('n'), '--retire', pin('leaf'), '--at', 'tomorrow'],
+      onPins,
+    );
+    expect(badTime.code).toBe(ExitCode.usage);
+    expect(badTime.stderr).toContain('expected an ISO-8601 date and time');
     expect(api.requests).toHaveLength(0);
 
     const run = await runAgainst(api, [...base, '--compromised', '--reason', 'key leaked'], onPins);
@@ -328,6 +338,7 @@ describe('pins reports and export', () => {
       const exported = await signed();
       const api = new FakeApi()
         .on('GET', `${REGISTRATION_ENDPOINT}/v1/apps/${APP_ID}`, { body: app })
+        .on('GET', `${REGISTRATION_ENDPOINT}/v1/tenants/current`, { body: TENANT })
         .on('GET', at(`/v1/apps/${APP_ID}/pins/initial-config`), { body: exported });
       const out = path.join(dir, 'assets', 'tessera');
       const run = await runAgainst(api, ['pins', 'export', '--initial', APP_ID, '--out', out], onPins);
@@ -341,13 +352,16 @@ describe('pins reports and export', () => {
     it('writes nothing when the config does not verify for the app (another app, or a key not in the set)', async () => {
       const foreign = await signed('acme', '00000000-0000-4000-8000-00000000ffff');
       const otherKey = { ...(await signed()), keys: (await signed()).keys };
-      for (const exported of [foreign, otherKey]) {
+      // Self-consistent, but another tenant's: the logged-in key is acme's.
+      const otherTenant = { ...(await signed('globex')), tenant: 'globex' };
+      for (const exported of [foreign, otherKey, otherTenant]) {
         const api = new FakeApi()
           .on('GET', `${REGISTRATION_ENDPOINT}/v1/apps/${APP_ID}`, { body: app })
+          .on('GET', `${REGISTRATION_ENDPOINT}/v1/tenants/current`, { body: TENANT })
           .on('GET', at(`/v1/apps/${APP_ID}/pins/initial-config`), { body: exported });
         const run = await runAgainst(api, ['pins', 'export', '--initial', APP_ID, '--out', dir], onPins);
         expect(run.code).toBe(ExitCode.failure);
-        expect(run.stderr).toContain('a config that does not verify');
+        expect(run.stderr).toMatch(/a config that does not verify|answered a config for/);
         expect(await readdir(dir)).toEqual([]);
       }
     });

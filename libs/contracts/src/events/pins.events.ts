@@ -37,14 +37,14 @@ export const ProtectedDomainUpsertedV1 = defineEvent({
   key: (tenant, data) => `${tenant}/protected-domain/${data.domainId}`,
 });
 
+/** The most protected domains a tenant can have: what one pin-config-version event can name. */
+export const MAX_DOMAINS_PER_TENANT = 2000;
+
 /**
  * The version of a tenant's pin configs: it grows with every change of the tenant's protected domains, in the same
  * transaction, so every pins node signs the same version for the same pins, and the integrity service tells the
  * SDK (`pinConfigVersion` in the attest answer) when to fetch a new config.
  */
-/** The most protected domains a tenant can have: what one pin-config-version event can name. */
-export const MAX_DOMAINS_PER_TENANT = 2000;
-
 export const PinConfigVersionUpsertedV1 = defineEvent({
   type: 'pin-config-version.upserted',
   version: 1,
