@@ -325,14 +325,14 @@ function javaArgs(mainClass, args, extraJvm = []) {
 
 function formatStorageIfNeeded() {
   if (existsSync(path.join(kafkaData, 'meta.properties'))) return;
-  // A KRaft cluster id is a base64url-encoded 16-byte UUID.
+  // A KRaft cluster id is a base64url-encoded 16-byte UUID. Given as `--cluster-id=<id>`: one that starts with `-`
+  // (1 in 64) would otherwise be read as an option, and the format fails.
   const clusterId = randomBytes(16).toString('base64url');
   const result = spawnSync(
     'java',
     javaArgs('kafka.tools.StorageTool', [
       'format',
-      '-t',
-      clusterId,
+      `--cluster-id=${clusterId}`,
       '-c',
       path.join(kafkaRun, 'server.properties'),
       '--standalone',
