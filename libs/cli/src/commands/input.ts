@@ -12,6 +12,11 @@ export async function readLocalFile(file: string, what: string): Promise<string>
   }
 }
 
+/** The file an optional option names (`--served-chain served.pem`), or undefined when the option is not given. */
+export async function readOptionalFile(file: string | undefined, what: string): Promise<string | undefined> {
+  return file === undefined ? undefined : readLocalFile(file, what);
+}
+
 /** A JSON object from a file (`--rules file.json`). */
 export async function readJsonObjectFile(file: string, what: string): Promise<Record<string, unknown>> {
   const text = await readLocalFile(file, what);

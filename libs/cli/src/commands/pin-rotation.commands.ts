@@ -5,7 +5,7 @@ import type { CliContext } from '../cli-context';
 import { UsageError } from '../errors';
 import { formatTime } from '../output/format';
 import { type Column, renderRecord } from '../output/table';
-import { readLocalFile } from './input';
+import { readOptionalFile } from './input';
 import { definedOnly, describeSeconds, isoTime } from './options';
 import { barePin, pinArgument, resolveDomainId } from './pin-options';
 import { renderDomain } from './pins.commands';
@@ -111,9 +111,7 @@ export function pinRotationCommands(pins: Command, cli: CliContext): void {
     .option('--served-chain <file>', 'the PEM chain the host serves (default: the service reads it from the host)')
     .action(async (id: string, options: { servedChain?: string }) => {
       const client = await cli.serviceClient('pins');
-      const servedChainPem = options.servedChain
-        ? await readLocalFile(options.servedChain, 'the served chain')
-        : undefined;
+      const servedChainPem = await readOptionalFile(options.servedChain, 'the served chain');
       cli.printer.answer(await client.retireRotation(id, definedOnly({ servedChainPem })), renderRetired);
     });
 
@@ -168,9 +166,7 @@ export function pinRotationCommands(pins: Command, cli: CliContext): void {
         if (pinSet.length === 0) throw new UsageError('give the new set: --pin and --backup-pin');
         const client = await cli.serviceClient('pins');
         const domainId = await resolveDomainId(client, ref);
-        const servedChainPem = options.servedChain
-          ? await readLocalFile(options.servedChain, 'the served chain')
-          : undefined;
+        const servedChainPem = await readOptionalFile(options.servedChain, 'the served chain');
         const answer: EmergencyReplacement = await client.emergencyReplace(
           domainId,
           definedOnly({ pins: pinSet, compromised: true as const, reason, servedChainPem }),

@@ -6,7 +6,7 @@ import type { CliContext } from '../cli-context';
 import { UsageError } from '../errors';
 import { formatTime } from '../output/format';
 import { type Column, renderRecord } from '../output/table';
-import { readLocalFile } from './input';
+import { readOptionalFile } from './input';
 import { collect, definedOnly, integerBetween } from './options';
 import { describeExpiry, describePin, pinArgument, resolveDomainId } from './pin-options';
 import { pinReportCommands } from './pin-report.commands';
@@ -97,7 +97,7 @@ export function pinsCommands(program: Command, cli: CliContext): void {
       }
       if (options.use && !options.cert && !options.fromHost) throw new UsageError('--use needs --cert or --from-host');
       const client = await cli.serviceClient('pins');
-      const certificatePem = options.cert ? await readLocalFile(options.cert, 'the certificate chain') : undefined;
+      const certificatePem = await readOptionalFile(options.cert, 'the certificate chain');
       const appIds = options.app ? await Promise.all(options.app.map((app) => resolveAppId(client, app))) : undefined;
       const body = definedOnly({
         pattern,
