@@ -2,6 +2,7 @@ export * from './consumer/dead-letter-publisher';
 export * from './consumer/event-consumer';
 export * from './consumer/permanent-event-error';
 export * from './consumer/processed-events';
+export * from './consumer/forget-committed-offsets';
 export * from './kafka/kafka-settings';
 export * from './kafka/producer-connection';
 export * from './kafka/topic-provisioner';

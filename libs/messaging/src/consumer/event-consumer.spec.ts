@@ -55,7 +55,12 @@ function fakeKafka(high = '0') {
     },
     disconnect: async () => undefined,
   };
+  const deletedGroups: string[] = [];
   const admin = {
+    deleteGroups: async (groupIds: string[]) => {
+      deletedGroups.push(...groupIds);
+      return groupIds.map((groupId) => ({ groupId, errorCode: 0 }));
+    },
     connect: async () => undefined,
     disconnect: async () => undefined,
     fetchTopicOffsets: async () => [{ partition: 0, offset: high, high, low: '0' }],
@@ -70,6 +75,7 @@ function fakeKafka(high = '0') {
       admin: () => admin,
     } as unknown as Kafka,
     consumerConfig: () => consumerConfig!,
+    deletedGroups,
     config: () => config!,
     join: () => onJoin?.({ payload: { memberAssignment: { [topic]: [0] } } }),
   };
@@ -94,7 +100,7 @@ function batch(batchMessages: KafkaMessage[], isRunning: () => boolean = () => t
   return { payload, resolved, heartbeats: () => heartbeats };
 }
 
-function setUp(high = '0', maxBytesPerPartition?: number) {
+function setUp(high = '0', maxBytesPerPartition?: number, forgetOffsetsOnFirstStart?: boolean) {
   const fake = fakeKafka(high);
   const letters: DeadLetter[] = [];
   const deadLetters = {
@@ -116,6 +122,7 @@ function setUp(high = '0', maxBytesPerPartition?: number) {
     logger: silentLogger,
     metrics,
     maxBytesPerPartition,
+    forgetOffsetsOnFirstStart,
   });
   const consumed = async () =>
     Object.fromEntries((await metrics.consumed.get()).values.map((v) => [String(v.labels.outcome), v.value]));
@@ -229,5 +236,22 @@ describe('EventConsumer, a batch at a time', () => {
   it("fetches kafkajs' default per partition unless told a size", () => {
     expect(setUp().fake.consumerConfig().maxBytesPerPartition).toBeUndefined();
     expect(setUp('0', 256 * 1024).fake.consumerConfig().maxBytesPerPartition).toBe(256 * 1024);
+  });
+
+  it("deletes a view's group once, at its first start in the process, and keeps it across restarts", async () => {
+    const { consumer, fake } = setUp('0', undefined, true);
+    await consumer.start();
+    expect(fake.deletedGroups).toEqual(['verifier-test']);
+    await consumer.stop();
+    await consumer.start();
+    expect(fake.deletedGroups).toEqual(['verifier-test']);
+    await consumer.stop();
+  });
+
+  it('never deletes the group of a consumer that is not a view', async () => {
+    const { consumer, fake } = setUp();
+    await consumer.start();
+    await consumer.stop();
+    expect(fake.deletedGroups).toEqual([]);
   });
 });

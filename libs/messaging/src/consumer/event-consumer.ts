@@ -11,6 +11,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kaf
 import { errorDetails, type MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
+import { forgetCommittedOffsets } from './forget-committed-offsets';
 import { PermanentEventError } from './permanent-event-error';
 import type { ProcessedEvents } from './processed-events';
 
@@ -37,6 +38,12 @@ export interface EventConsumerOptions<Tx> {
   sessionTimeoutMs?: number;
   /** How much one fetch brings per partition (kafkajs' default: 1 MiB). */
   maxBytesPerPartition?: number;
+  /**
+   * An in-memory view's consumer: the first start in this process deletes the group's committed offsets, so a
+   * configured (fixed) group id reads from the log start again instead of resuming where the last process stopped.
+   * A restart within the process keeps them: the view it feeds is still held.
+   */
+  forgetOffsetsOnFirstStart?: boolean;
 }
 
 /** One partition's log start (`low`) and end (`high`, the next offset to be written), full topic name. */
@@ -88,6 +95,7 @@ export class EventConsumer<Tx> {
   private stopping = false;
   private joinGeneration = 0;
   private running = false;
+  private startedBefore = false;
   /** Set when kafkajs gave up on the consumer: it consumes nothing more until the service restarts. */
   private crashed: string | undefined;
   private markCaughtUp: () => void = () => undefined;
@@ -172,6 +180,17 @@ export class EventConsumer<Tx> {
     this.stopping = false;
     this.crashed = undefined;
     await this.admin.connect();
+    if (this.options.forgetOffsetsOnFirstStart === true && !this.startedBefore) {
+      // A crashed previous process's member is gone after its session timeout; wait that long, and a little more.
+      const waitMs = (this.options.sessionTimeoutMs ?? 30_000) + 5000;
+      await forgetCommittedOffsets(this.admin, this.options.groupId, {
+        waitMs,
+        logger: this.options.logger,
+        abandon: () => this.isStopping(),
+      });
+      if (this.isStopping()) return;
+    }
+    this.startedBefore = true;
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.topicsByName.keys()], fromBeginning: this.options.fromBeginning });
     // stop() called while connecting: do not join the group after all.

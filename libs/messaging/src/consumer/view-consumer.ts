@@ -21,8 +21,9 @@ export interface ViewConsumerOptions {
 /**
  * The consumer of an in-memory view rebuilt on every start (the verifier's keys and revocations, the integrity
  * service's registry): a group of its own, `groupId`, unique per process, so it reads every partition whatever other
- * nodes do (kafkajs has no manual assignment); from the beginning of the compacted topics, then every event as it
- * comes; every delivery applied, since a view's handlers set state. Register its handlers with `.on(...)`.
+ * nodes do (kafkajs has no manual assignment); from the beginning of the compacted topics at every process start
+ * (a configured node id included: the group's old offsets are deleted first), then every event as it comes; every
+ * delivery applied, since a view's handlers set state. Register its handlers with `.on(...)`.
  */
 export function viewConsumer(
   options: ViewConsumerOptions & { groupId: string; topics: readonly TopicDefinition[] },
@@ -33,6 +34,7 @@ export function viewConsumer(
     topics: options.topics,
     topicPrefix: options.topicPrefix,
     fromBeginning: true,
+    forgetOffsetsOnFirstStart: true,
     catalog: options.catalog,
     processedEvents: new ApplyEveryDelivery(),
     deadLetters: options.deadLetters,
