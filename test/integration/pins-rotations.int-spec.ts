@@ -234,6 +234,44 @@ describe('the pins service: safe pin rotations (real Kafka and Postgres)', () =>
     ).resolves.toMatchObject({ status: 409, body: { reason: 'cancelled' } });
   });
 
+  it('cancels a due rotation its domain can no longer take, and still publishes the ones due after it', async () => {
+    const crowded = await protect('crowded.example.com');
+    const other = await protect('other.example.com');
+    const hourAhead = Date.now() + 3_600_000;
+    const plan = async (domainId: string, seeds: string[], at: number) => {
+      const planned = await pins.call('POST', `/v1/domains/${domainId}/rotations`, {
+        key: admin,
+        body: {
+          newPins: seeds.map((seed) => ({ pin: pin(seed) })),
+          retirePins: [oldPin],
+          at: new Date(at).toISOString(),
+        },
+      });
+      expect(planned).toMatchObject({ status: 201, body: { state: 'scheduled' } });
+      return planned.body.id as string;
+    };
+    // Each fits the two-pin set alone; after the first, the second would make 21 pins (at most 20).
+    const seeds = (name: string, count: number) => Array.from({ length: count }, (_, i) => `${name}-${i}`);
+    const first = await plan(crowded, seeds('first', 10), hourAhead);
+    const refused = await plan(crowded, seeds('second', 9), hourAhead + 1000);
+    const after = await plan(other, [newPin], hourAhead + 2000);
+    shift = 3_600_000 + 5000;
+
+    const state = async (rotationId: string) =>
+      (await pins.call('GET', `/v1/rotations/${rotationId}`, { key: admin })).body.state as string;
+    await eventually(
+      async () => (await state(first)) === 'waiting' && (await state(after)) === 'waiting',
+      'the worker to publish the rotations on either side of the refused one',
+    );
+    expect(await state(refused)).toBe('cancelled');
+    const audit = await auditOf(refused);
+    expect(audit.find((entry) => entry.action === 'rotation.publish-refused')?.after).toMatchObject({
+      refusal: { code: 'pin-set-refused', problems: [{ code: 'too-many-pins' }] },
+    });
+    const domain = await pins.call('GET', `/v1/domains/${crowded}`, { key: admin });
+    expect((domain.body.pins as unknown[]).length).toBe(12);
+  });
+
   it('cancels a scheduled rotation before it is published: the pins never change', async () => {
     const domainId = await protect('never.example.com');
     const planned = await pins.call('POST', `/v1/domains/${domainId}/rotations`, {

@@ -23,8 +23,11 @@ export function rotationProviders(logger: Logger): Provider[] {
           'due pin rotations',
           DUE_ROTATIONS_INTERVAL_MS,
           async () => {
-            const published = await rotations.publishDue();
+            const { published, failed } = await rotations.publishDue();
             if (published > 0) log.info({ published }, 'scheduled pin rotations published');
+            for (const { rotationId, error } of failed) {
+              log.warn({ err: error, rotationId }, 'scheduled pin rotation could not be published; will try again');
+            }
           },
           log,
         );

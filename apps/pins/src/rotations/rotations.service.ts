@@ -29,6 +29,17 @@ const DOMAIN_COLUMNS = 'id, pattern, port, mode, app_ids, pins, revision, create
 
 const actorOf = (principal: Principal): Actor => ({ tenantId: principal.tenantId, keyId: principal.keyId });
 
+/** A publish the domain's pin set refuses (beside libs/pins' rotation refusals): its problems, one sentence. */
+interface PinSetRefusal {
+  code: 'pin-set-refused';
+  message: string;
+  problems: PinSetProblem[];
+}
+
+function pinSetRefusal(problems: PinSetProblem[]): PinSetRefusal {
+  return { code: 'pin-set-refused', message: problems.map((problem) => problem.message).join('; '), problems };
+}
+
 function pinSetRefused(problems: PinSetProblem[], status: 400 | 409): never {
   const body = {
     statusCode: status,
@@ -105,7 +116,10 @@ export class RotationsService {
       });
       if (at === undefined || at.getTime() <= now.getTime()) {
         const published = await this.publishIn(tx, actorOf(principal), domain, rotation, now);
-        if (!published.ok) throw refusalError(published.refusal, 409);
+        if (!published.ok) {
+          if (published.refusal.code === 'pin-set-refused') pinSetRefused(published.refusal.problems, 409);
+          throw refusalError(published.refusal, 409);
+        }
         rotation = published.rotation;
       } else {
         await this.appendRotation(tx, principal.tenantId, rotation);
@@ -318,8 +332,12 @@ export class RotationsService {
     });
   }
 
-  /** Publishes the rotations whose time has come (the worker's round); a rotation the domain no longer allows is cancelled. */
-  async publishDue(): Promise<number> {
+  /**
+   * Publishes the rotations whose time has come (the worker's round); a rotation the domain no longer allows is
+   * cancelled. Each rotation in a transaction of its own: one that fails (the database) is reported and tried again
+   * next round, and does not hold up the others.
+   */
+  async publishDue(): Promise<{ published: number; failed: { rotationId: string; error: unknown }[] }> {
     const due: { id: string; tenant_id: string; domain_id: string }[] = await this.store.dataSource.query(
       `SELECT id, tenant_id, domain_id FROM ${this.store.table('pin_rotation')}
        WHERE published_at IS NULL AND cancelled_at IS NULL AND retired_at IS NULL AND starts_at <= $1
@@ -327,42 +345,50 @@ export class RotationsService {
       [this.clock.now()],
     );
     let published = 0;
+    const failed: { rotationId: string; error: unknown }[] = [];
     for (const { id, tenant_id: tenant, domain_id: domainId } of due) {
-      await this.store.transaction(async (tx) => {
-        const now = this.clock.now();
-        const domain = await this.lockDomainIfAny(tx, tenant, domainId);
-        // Another node may have taken it: skip what is locked, recheck what is not.
-        const rows: RotationRow[] = await tx.query(
-          `SELECT ${ROTATION_COLUMNS} FROM ${this.store.table('pin_rotation')}
+      try {
+        if (await this.publishScheduled(id, tenant, domainId)) published += 1;
+      } catch (error) {
+        failed.push({ rotationId: id, error });
+      }
+    }
+    return { published, failed };
+  }
+
+  /** One due rotation published (true), or cancelled or left alone (false). */
+  private async publishScheduled(id: string, tenant: string, domainId: string): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const now = this.clock.now();
+      const domain = await this.lockDomainIfAny(tx, tenant, domainId);
+      // Another node may have taken it: skip what is locked, recheck what is not.
+      const rows: RotationRow[] = await tx.query(
+        `SELECT ${ROTATION_COLUMNS} FROM ${this.store.table('pin_rotation')}
            WHERE id = $1 AND published_at IS NULL AND cancelled_at IS NULL AND retired_at IS NULL
            FOR UPDATE SKIP LOCKED`,
-          [id],
-        );
-        const [rotation] = rows;
-        if (!rotation) return;
-        const schedule: Actor = { tenantId: tenant, keyId: null };
-        const outcome = domain
-          ? await this.publishIn(tx, schedule, domain, rotation, now)
-          : {
-              ok: false as const,
-              refusal: { code: 'unknown-old-pin' as const, message: 'the domain is no longer protected' },
-            };
-        if (outcome.ok) {
-          published += 1;
-          return;
-        }
-        if (outcome.refusal.code === 'not-yet-due') return;
-        const cancelled = await this.updateRotation(tx, rotation.id, { cancelled_at: now }, now);
-        await writeAudit(this.store, tx, schedule, {
-          action: 'rotation.publish-refused',
-          target: { kind: 'pin-rotation', id: rotation.id },
-          before: rotationEventData(rotation),
-          after: { rotation: rotationEventData(cancelled), refusal: outcome.refusal },
-        });
-        await this.appendRotation(tx, tenant, cancelled);
+        [id],
+      );
+      const [rotation] = rows;
+      if (!rotation) return false;
+      const schedule: Actor = { tenantId: tenant, keyId: null };
+      const outcome = domain
+        ? await this.publishIn(tx, schedule, domain, rotation, now)
+        : {
+            ok: false as const,
+            refusal: { code: 'unknown-old-pin' as const, message: 'the domain is no longer protected' },
+          };
+      if (outcome.ok) return true;
+      if (outcome.refusal.code === 'not-yet-due') return false;
+      const cancelled = await this.updateRotation(tx, rotation.id, { cancelled_at: now }, now);
+      await writeAudit(this.store, tx, schedule, {
+        action: 'rotation.publish-refused',
+        target: { kind: 'pin-rotation', id: rotation.id },
+        before: rotationEventData(rotation),
+        after: { rotation: rotationEventData(cancelled), refusal: outcome.refusal },
       });
-    }
-    return published;
+      await this.appendRotation(tx, tenant, cancelled);
+      return false;
+    });
   }
 
   /** Adds the new pins to the domain's set, in the caller's transaction, or says why not. */
@@ -373,8 +399,10 @@ export class RotationsService {
       if (!outcome.ok) return outcome;
     }
     const published = withPins(domain.pins, rotation.new_pins);
+    // Checked when planned, but the set may have changed since (a scheduled rotation): refused, not thrown, so the
+    // scheduler cancels it with its reason instead of failing on it every round.
     const problems = checkPinSet({ mode: domain.mode, pins: published });
-    if (problems.length > 0) pinSetRefused(problems, 409);
+    if (problems.length > 0) return { ok: false as const, refusal: pinSetRefusal(problems) };
     const updated = await this.updateRotation(tx, rotation.id, { published_at: now }, now);
     const changed = await this.writePins(tx, actor.tenantId, domain, published);
     await writeAudit(this.store, tx, actor, {
