@@ -66,6 +66,17 @@ describe('the integrity service: challenge, SDK evidence, verdict, token (real K
     return rows.map((row) => row.payload.data);
   };
 
+  /**
+   * Attests once more and answers the token with the verdict the integrity service recorded for it. Waits on a
+   * verdict check this, not the verifier's decision: a failure token is refused whatever its reason (an app or
+   * registration the view does not hold yet), and the verifier's own revocation index can refuse a pass token.
+   */
+  const attestRecorded = async (attest: () => Promise<{ token: string }>) => {
+    const { token } = await attest();
+    const [event] = await recorded();
+    return { token, reasons: event?.reasons ?? [] };
+  };
+
   const createApp = async (packageName: string): Promise<string> => {
     const created = await registration.call('POST', '/v1/apps', {
       key: admin,
@@ -217,13 +228,12 @@ describe('the integrity service: challenge, SDK evidence, verdict, token (real K
     expect(revoked.status).toBe(201);
     const answered = Date.now();
     let lastToken = '';
-    // The integrity service's verdict, not the verifier's decision: the verifier holds a revocation index of its
-    // own and may refuse the device's pass token before the integrity service has seen the revocation.
     await eventually(
       async () => {
         // A new client on the same key store: the same installation, attesting again (not its cached token).
-        lastToken = (await client('genuine', { keyStore }).token()).token;
-        return (await recorded())[0]?.verdict === 'fail';
+        const attested = await attestRecorded(() => client('genuine', { keyStore }).token());
+        lastToken = attested.token;
+        return attested.reasons.includes('device-revoked');
       },
       'the revoked device to get a failure token',
       5000,
@@ -257,30 +267,38 @@ describe('the integrity service: challenge, SDK evidence, verdict, token (real K
       "the tester's override to waive the rooted signal",
       5000,
     );
+    let blockedToken = '';
     await eventually(
-      async () =>
-        (await verifier.verify((await client('genuine', { keyStore: blockedStore }).token()).token)).decision ===
-        'refuse',
+      async () => {
+        const attested = await attestRecorded(() => client('genuine', { keyStore: blockedStore }).token());
+        blockedToken = attested.token;
+        return attested.reasons.includes('device-override');
+      },
       'the blocking override to fail a genuine device',
       5000,
     );
     expect((await recorded())[0]).toMatchObject({ verdict: 'fail', reasons: ['device-override'] });
+    await expect(verifier.verify(blockedToken)).resolves.toMatchObject({ decision: 'refuse' });
   });
 
   it('fails a build whose registration expired', async () => {
     const shortLived = await createApp('com.example.shortlived');
     await register(shortLived, { expiresAt: new Date(Date.now() + 1500).toISOString() });
     await challengeAccepted(shortLived);
+    const measurement = { ...genuine, packageName: 'com.example.shortlived' };
+    let expiredToken = '';
+    // Until the registration reaches the view the build is unregistered; once it has expired, expired.
     await eventually(
       async () => {
-        const measurement = { ...genuine, packageName: 'com.example.shortlived' };
-        const issued = await client('genuine', { appId: shortLived, measurement }).token();
-        return (await verifier.verify(issued.token)).decision === 'refuse';
+        const attested = await attestRecorded(() => client('genuine', { appId: shortLived, measurement }).token());
+        expiredToken = attested.token;
+        return attested.reasons.includes('registration-expired');
       },
       'the expired registration to fail',
       10_000,
     );
     expect((await recorded())[0]).toMatchObject({ verdict: 'fail', reasons: ['registration-expired'] });
+    await expect(verifier.verify(expiredToken)).resolves.toMatchObject({ decision: 'refuse' });
   });
 
   it('answers a replayed nonce with a failure token', async () => {

@@ -229,6 +229,23 @@ describe('the registry view, fed by the compacted topics (real broker)', () => {
     expect(answers(restarted.view)).toEqual(answers(first));
   });
 
+  it("deletes a view's consumer group at shutdown, so none is left behind for Kafka to keep", async () => {
+    const groupsOf = async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        return (await admin.listGroups()).groups.map(({ groupId }) => groupId);
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    const group = `${prefix}tessera-registry-view-leaving-${suffix}`;
+    const leaving = await startView('leaving');
+    expect(await groupsOf()).toContain(group);
+    await leaving.consumer.shutdown();
+    expect(await groupsOf()).not.toContain(group);
+  });
+
   it('forgets the expired registration and override on purgeExpired, and keeps the rest', () => {
     expect(first.purgeExpired()).toBe(2);
     expect(first.registrationsOf('acme', app.appId).map((r) => r.registrationId)).toEqual([

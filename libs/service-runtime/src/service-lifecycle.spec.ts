@@ -71,6 +71,26 @@ describe('ServiceLifecycle', () => {
     await lifecycle.shutdown();
   });
 
+  it("ends with a worker's shutdown() when it has one, its stop() otherwise; a restart uses stop()", async () => {
+    const lifecycle = new ServiceLifecycle(logger, kafka, undefined, undefined, 20);
+    const view = Object.assign(new RecordingWorker('view consumer'), {
+      async shutdown(this: RecordingWorker) {
+        this.events.push('shutdown');
+      },
+    });
+    const plain = new RecordingWorker('plain');
+    lifecycle.register(view);
+    lifecycle.register(plain);
+    lifecycle.start();
+    await until(() => view.events.length === 1 && plain.events.length === 1);
+    view.crashed = true;
+    await until(() => view.events.length === 3);
+    await until(() => lifecycle.unhealthyWorkers().length === 0);
+    await lifecycle.shutdown();
+    expect(view.events).toEqual(['start', 'stop', 'start', 'shutdown']);
+    expect(plain.events).toEqual(['start', 'stop']);
+  });
+
   it('stops workers together, and does not wait for one that hangs beyond its step deadline', async () => {
     const lifecycle = new ServiceLifecycle(logger, kafka);
     const quick = new RecordingWorker('quick');

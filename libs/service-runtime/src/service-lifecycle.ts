@@ -9,6 +9,8 @@ export interface BackgroundWorker {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The last stop, at shutdown, when it differs from stop() (a view consumer deletes its group); else stop(). */
+  shutdown?(): Promise<void>;
   /** False while the worker cannot do its job (crashed, or still catching up): the service is then not ready. */
   isHealthy(): boolean;
   /** True when the worker has given up and must be stopped and started again (a crashed Kafka consumer). */
@@ -68,7 +70,9 @@ export class ServiceLifecycle {
     this.logger.info({ signal }, 'shutting down');
     clearInterval(this.watchdog);
     // Workers are independent of each other: they stop together, within one step's time.
-    await Promise.all(this.workers.map((worker) => this.step(worker.name, () => worker.stop())));
+    await Promise.all(
+      this.workers.map((worker) => this.step(worker.name, () => (worker.shutdown ?? worker.stop).call(worker))),
+    );
     if (this.relay) {
       const relay = this.relay;
       // Leaves time within the step for releasing the LISTEN connection after the batch.

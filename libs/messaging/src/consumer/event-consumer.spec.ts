@@ -100,7 +100,7 @@ function batch(batchMessages: KafkaMessage[], isRunning: () => boolean = () => t
   return { payload, resolved, heartbeats: () => heartbeats };
 }
 
-function setUp(high = '0', maxBytesPerPartition?: number, forgetOffsetsOnFirstStart?: boolean) {
+function setUp(high = '0', maxBytesPerPartition?: number, groupPerProcess?: boolean) {
   const fake = fakeKafka(high);
   const letters: DeadLetter[] = [];
   const deadLetters = {
@@ -122,7 +122,7 @@ function setUp(high = '0', maxBytesPerPartition?: number, forgetOffsetsOnFirstSt
     logger: silentLogger,
     metrics,
     maxBytesPerPartition,
-    forgetOffsetsOnFirstStart,
+    groupPerProcess,
   });
   const consumed = async () =>
     Object.fromEntries((await metrics.consumed.get()).values.map((v) => [String(v.labels.outcome), v.value]));
@@ -238,20 +238,23 @@ describe('EventConsumer, a batch at a time', () => {
     expect(setUp('0', 256 * 1024).fake.consumerConfig().maxBytesPerPartition).toBe(256 * 1024);
   });
 
-  it("deletes a view's group once, at its first start in the process, and keeps it across restarts", async () => {
+  it("deletes a view's group at its first start in the process, keeps it across restarts, deletes it at shutdown", async () => {
     const { consumer, fake } = setUp('0', undefined, true);
     await consumer.start();
     expect(fake.deletedGroups).toEqual(['verifier-test']);
     await consumer.stop();
     await consumer.start();
     expect(fake.deletedGroups).toEqual(['verifier-test']);
-    await consumer.stop();
+    await consumer.shutdown();
+    expect(fake.deletedGroups).toEqual(['verifier-test', 'verifier-test']);
   });
 
   it('never deletes the group of a consumer that is not a view', async () => {
     const { consumer, fake } = setUp();
     await consumer.start();
     await consumer.stop();
+    await consumer.start();
+    await consumer.shutdown();
     expect(fake.deletedGroups).toEqual([]);
   });
 });

@@ -39,11 +39,12 @@ export interface EventConsumerOptions<Tx> {
   /** How much one fetch brings per partition (kafkajs' default: 1 MiB). */
   maxBytesPerPartition?: number;
   /**
-   * An in-memory view's consumer: the first start in this process deletes the group's committed offsets, so a
-   * configured (fixed) group id reads from the log start again instead of resuming where the last process stopped.
-   * A restart within the process keeps them: the view it feeds is still held.
+   * An in-memory view's consumer, whose group belongs to this process alone: the first start deletes the group and
+   * its committed offsets, so a configured (fixed) group id reads from the log start again instead of resuming where
+   * the last process stopped, and `shutdown()` deletes it too (Kafka would keep it for a week). A restart within the
+   * process keeps the offsets: the view it feeds is still held.
    */
-  forgetOffsetsOnFirstStart?: boolean;
+  groupPerProcess?: boolean;
 }
 
 /** One partition's log start (`low`) and end (`high`, the next offset to be written), full topic name. */
@@ -180,7 +181,7 @@ export class EventConsumer<Tx> {
     this.stopping = false;
     this.crashed = undefined;
     await this.admin.connect();
-    if (this.options.forgetOffsetsOnFirstStart === true && !this.startedBefore) {
+    if (this.options.groupPerProcess === true && !this.startedBefore) {
       // A crashed previous process's member is gone after its session timeout; wait that long, and a little more.
       const waitMs = (this.options.sessionTimeoutMs ?? 30_000) + 5000;
       await forgetCommittedOffsets(this.admin, this.options.groupId, {
@@ -208,6 +209,24 @@ export class EventConsumer<Tx> {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.consumer.disconnect();
+    await this.admin.disconnect();
+    this.running = false;
+  }
+
+  /** The last stop, at the service's shutdown: as stop(), and a group of this process alone is deleted. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect();
+    if (this.options.groupPerProcess === true && this.startedBefore) {
+      try {
+        await this.admin.deleteGroups([this.options.groupId]);
+      } catch (error) {
+        this.options.logger.warn(
+          { ...errorDetails(error), group: this.options.groupId },
+          'could not delete the view group at shutdown; Kafka forgets it after its offsets retention',
+        );
+      }
+    }
     await this.admin.disconnect();
     this.running = false;
   }

@@ -34,7 +34,7 @@ export function viewConsumer(
     topics: options.topics,
     topicPrefix: options.topicPrefix,
     fromBeginning: true,
-    forgetOffsetsOnFirstStart: true,
+    groupPerProcess: true,
     catalog: options.catalog,
     processedEvents: new ApplyEveryDelivery(),
     deadLetters: options.deadLetters,

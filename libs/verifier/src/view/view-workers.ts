@@ -10,6 +10,8 @@ export interface ViewWorker {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The last stop, when it differs from stop() (the consumer deletes its group); else stop(). */
+  shutdown?(): Promise<void>;
   /** False while the view cannot be relied on: still rebuilding, or stale under a fail-closed policy. */
   isHealthy(): boolean;
   /** True once kafkajs gave up on the consumer: it must be stopped and started again. */

@@ -79,6 +79,23 @@ describe('WorkerSupervisor', () => {
     await supervisor.stop();
   });
 
+  it("ends with a worker's shutdown() when it has one (a restart uses stop())", async () => {
+    const consumer = Object.assign(new RecordingWorker('consumer'), {
+      async shutdown(this: RecordingWorker) {
+        this.events.push('shutdown');
+      },
+    });
+    const probe = new RecordingWorker('probe');
+    const supervisor = new WorkerSupervisor([consumer, probe], silentLogger, 20);
+    supervisor.start();
+    await until(() => consumer.events.length === 1);
+    consumer.crashed = true;
+    await until(() => consumer.events.length === 3);
+    await supervisor.stop();
+    expect(consumer.events).toEqual(['start', 'stop', 'start', 'shutdown']);
+    expect(probe.events).toEqual(['start', 'stop']);
+  });
+
   it('on stop, ends the retries at once and stops a worker whose start was still under way', async () => {
     const failing = new RecordingWorker('failing');
     failing.failStarts = Number.POSITIVE_INFINITY;

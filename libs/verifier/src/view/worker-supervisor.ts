@@ -45,7 +45,7 @@ export class WorkerSupervisor {
     this.stopped = true;
     clearInterval(this.watchdog);
     for (const wakeUp of this.wakeUps) wakeUp();
-    await Promise.all(this.workers.map((worker) => this.stopWorker(worker)));
+    await Promise.all(this.workers.map((worker) => this.stopWorker(worker, 'last')));
     // A start hanging on a silent broker is given up on, as a stop is.
     await withDeadline(Promise.all(this.starting), STOP_DEADLINE_MS, undefined);
   }
@@ -61,7 +61,7 @@ export class WorkerSupervisor {
         await worker.start();
         // stop() came while it was starting: it has to be stopped once more, now that there is something to stop.
         if (this.hasStopped()) {
-          await this.stopWorker(worker);
+          await this.stopWorker(worker, 'last');
           return;
         }
         this.started.add(worker);
@@ -85,9 +85,10 @@ export class WorkerSupervisor {
     }
   }
 
-  private async stopWorker(worker: ViewWorker): Promise<void> {
+  private async stopWorker(worker: ViewWorker, which: 'last' | 'to-restart' = 'to-restart'): Promise<void> {
+    const stopping = which === 'last' && worker.shutdown ? worker.shutdown() : worker.stop();
     const outcome = await withDeadline(
-      worker.stop().then(
+      stopping.then(
         () => 'stopped' as const,
         (error: unknown) => {
           this.logger.warn({ ...errorDetails(error), worker: worker.name }, 'worker did not stop cleanly');
