@@ -78,6 +78,7 @@ const DEFAULT_MAX_WAIT_MS = 30_000;
  */
 export class PinsView {
   readonly nodeId: string;
+  private readonly nodeIdConfigured: boolean;
   private readonly tenants = new Map<string, TenantPins>();
   private readonly maxWaitMs: number;
   private readonly now: () => number;
@@ -85,6 +86,7 @@ export class PinsView {
 
   constructor(options: PinsViewOptions = {}) {
     this.nodeId = options.nodeId ?? defaultViewNodeId();
+    this.nodeIdConfigured = options.nodeId !== undefined;
     this.maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
     this.now = options.now ?? Date.now;
     this.onServedInexactly = options.onServedInexactly ?? (() => undefined);
@@ -221,6 +223,7 @@ export class PinsView {
   consumer(options: ViewConsumerOptions): EventConsumer<undefined> {
     return viewConsumer({
       ...options,
+      nodeIdConfigured: this.nodeIdConfigured,
       groupId: `${options.topicPrefix}tessera-pins-view-${this.nodeId}`,
       topics: [Topics.pins],
     })

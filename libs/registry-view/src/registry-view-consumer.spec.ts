@@ -32,7 +32,12 @@ const prefix = 'test.';
 
 /** A kafkajs client that records what the consumer asked for, so that a test can hand it batches itself. */
 function fakeKafka() {
-  const asked: { config?: ConsumerConfig; subscribed?: ConsumerSubscribeTopics; run?: ConsumerRunConfig } = {};
+  const asked: {
+    config?: ConsumerConfig;
+    subscribed?: ConsumerSubscribeTopics;
+    run?: ConsumerRunConfig;
+    deletedGroups: string[];
+  } = { deletedGroups: [] };
   const consumer = {
     events: { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash' },
     on: () => undefined,
@@ -47,7 +52,14 @@ function fakeKafka() {
     },
     disconnect: () => Promise.resolve(),
   };
-  const admin = { connect: () => Promise.resolve(), disconnect: () => Promise.resolve() };
+  const admin = {
+    connect: () => Promise.resolve(),
+    disconnect: () => Promise.resolve(),
+    deleteGroups: (groupIds: string[]) => {
+      asked.deletedGroups.push(...groupIds);
+      return Promise.resolve(groupIds.map((groupId) => ({ groupId, errorCode: 0 })));
+    },
+  };
   const kafka = {
     consumer: (config: ConsumerConfig) => {
       asked.config = config;
@@ -127,6 +139,8 @@ describe("the registry view's consumer", () => {
       fromBeginning: true,
     });
     expect(asked.config).toMatchObject({ groupId: 'test.tessera-registry-view-integrity-1' });
+    // A configured node id: the group a previous process left is deleted first, so the view is read from the start.
+    expect(asked.deletedGroups).toEqual(['test.tessera-registry-view-integrity-1']);
     await consumer.stop();
   });
 

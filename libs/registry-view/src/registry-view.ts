@@ -37,12 +37,14 @@ const NONE: readonly never[] = Object.freeze([]);
  */
 export class RegistryView implements ExpiringEntries {
   readonly nodeId: string;
+  private readonly nodeIdConfigured: boolean;
   private readonly tenants = new Map<string, TenantRegistry>();
   private readonly revocations = new RevocationIndex();
   private missingPolicies = 0;
 
   constructor(options: { nodeId?: string | undefined } = {}) {
     this.nodeId = options.nodeId ?? defaultViewNodeId();
+    this.nodeIdConfigured = options.nodeId !== undefined;
   }
 
   /** How many times rulesFor met an app whose policy the view does not hold (and answered the default rules). */
@@ -190,6 +192,7 @@ export class RegistryView implements ExpiringEntries {
   consumer(options: ViewConsumerOptions): EventConsumer<undefined> {
     const consumer = viewConsumer({
       ...options,
+      nodeIdConfigured: this.nodeIdConfigured,
       groupId: `${options.topicPrefix}tessera-registry-view-${this.nodeId}`,
       topics: VIEW_TOPICS,
     })

@@ -15,6 +15,7 @@ export interface SealedSecureString {
  */
 export class SecureStringsView {
   readonly nodeId: string;
+  private readonly nodeIdConfigured: boolean;
   /** `<tenant>/<appId>` → name → the sealed string. */
   private readonly byApp = new Map<string, Map<string, SealedSecureString>>();
   /** `<tenant>/<secureStringId>` → its app key and name, for the tombstone. */
@@ -22,6 +23,7 @@ export class SecureStringsView {
 
   constructor(options: { nodeId?: string | undefined } = {}) {
     this.nodeId = options.nodeId ?? defaultViewNodeId();
+    this.nodeIdConfigured = options.nodeId !== undefined;
   }
 
   /** The app's secure strings, sealed, by name. */
@@ -63,6 +65,7 @@ export class SecureStringsView {
   consumer(options: ViewConsumerOptions): EventConsumer<undefined> {
     return viewConsumer({
       ...options,
+      nodeIdConfigured: this.nodeIdConfigured,
       groupId: `${options.topicPrefix}tessera-secure-strings-view-${this.nodeId}`,
       topics: [Topics.registry],
     })

@@ -39,7 +39,7 @@ function messages(values: (object | string | null)[], firstOffset = 0): KafkaMes
 }
 
 /** A kafkajs client that records the consumer's run() config, so a test can hand it batches itself. */
-function fakeKafka(high = '0') {
+function fakeKafka(high = '0', partitions = 1) {
   let config: ConsumerRunConfig | undefined;
   let consumerConfig: ConsumerConfig | undefined;
   let onJoin: ((event: { payload: { memberAssignment: Record<string, number[]> } }) => void) | undefined;
@@ -63,7 +63,8 @@ function fakeKafka(high = '0') {
     },
     connect: async () => undefined,
     disconnect: async () => undefined,
-    fetchTopicOffsets: async () => [{ partition: 0, offset: high, high, low: '0' }],
+    fetchTopicOffsets: async () =>
+      Array.from({ length: partitions }, (_, partition) => ({ partition, offset: high, high, low: '0' })),
     fetchOffsets: async () => [{ topic, partitions: [{ partition: 0, offset: '-1' }] }],
   };
   return {
@@ -100,8 +101,8 @@ function batch(batchMessages: KafkaMessage[], isRunning: () => boolean = () => t
   return { payload, resolved, heartbeats: () => heartbeats };
 }
 
-function setUp(high = '0', maxBytesPerPartition?: number, groupPerProcess?: boolean) {
-  const fake = fakeKafka(high);
+function setUp(high = '0', maxBytesPerPartition?: number, groupPerProcess?: 'new' | 'reused', partitions = 1) {
+  const fake = fakeKafka(high, partitions);
   const letters: DeadLetter[] = [];
   const deadLetters = {
     topic: 'test.tessera.dead-letter.v1',
@@ -238,8 +239,8 @@ describe('EventConsumer, a batch at a time', () => {
     expect(setUp('0', 256 * 1024).fake.consumerConfig().maxBytesPerPartition).toBe(256 * 1024);
   });
 
-  it("deletes a view's group at its first start in the process, keeps it across restarts, deletes it at shutdown", async () => {
-    const { consumer, fake } = setUp('0', undefined, true);
+  it('deletes a reused view group at its first start in the process, keeps it across restarts, deletes it at shutdown', async () => {
+    const { consumer, fake } = setUp('0', undefined, 'reused');
     await consumer.start();
     expect(fake.deletedGroups).toEqual(['verifier-test']);
     await consumer.stop();
@@ -247,6 +248,35 @@ describe('EventConsumer, a batch at a time', () => {
     expect(fake.deletedGroups).toEqual(['verifier-test']);
     await consumer.shutdown();
     expect(fake.deletedGroups).toEqual(['verifier-test', 'verifier-test']);
+  });
+
+  it('deletes a new (random) view group only at shutdown: nothing to forget, so no permission needed to start', async () => {
+    const { consumer, fake } = setUp('0', undefined, 'new');
+    await consumer.start();
+    expect(fake.deletedGroups).toEqual([]);
+    await consumer.shutdown();
+    expect(fake.deletedGroups).toEqual(['verifier-test']);
+  });
+
+  it('gives up, never ready, when its view group assigns it only some partitions (another process, same id)', async () => {
+    const { consumer, fake } = setUp('0', undefined, 'new', 2);
+    await consumer.start();
+    fake.join();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(consumer.needsRestart()).toBe(true);
+    expect(consumer.isHealthy()).toBe(false);
+    expect(consumer.isCaughtUp).toBe(false);
+    await consumer.stop();
+  });
+
+  it('counts a whole assignment as a view group of its own, and catches up', async () => {
+    const { consumer, fake } = setUp('0', undefined, 'new');
+    await consumer.start();
+    fake.join();
+    await consumer.caughtUp;
+    expect(consumer.needsRestart()).toBe(false);
+    expect(consumer.isHealthy()).toBe(true);
+    await consumer.stop();
   });
 
   it('never deletes the group of a consumer that is not a view', async () => {

@@ -11,7 +11,12 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kaf
 import { errorDetails, type MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
-import { forgetCommittedOffsets } from './forget-committed-offsets';
+import {
+  deleteGroup,
+  forgetCommittedOffsets,
+  GROUP_ID_NOT_FOUND,
+  ViewGroupInUseError,
+} from './forget-committed-offsets';
 import { PermanentEventError } from './permanent-event-error';
 import type { ProcessedEvents } from './processed-events';
 
@@ -39,12 +44,14 @@ export interface EventConsumerOptions<Tx> {
   /** How much one fetch brings per partition (kafkajs' default: 1 MiB). */
   maxBytesPerPartition?: number;
   /**
-   * An in-memory view's consumer, whose group belongs to this process alone: the first start deletes the group and
-   * its committed offsets, so a configured (fixed) group id reads from the log start again instead of resuming where
-   * the last process stopped, and `shutdown()` deletes it too (Kafka would keep it for a week). A restart within the
-   * process keeps the offsets: the view it feeds is still held.
+   * An in-memory view's consumer, whose group belongs to this process alone. It must be assigned every partition
+   * (another member means another process with the same group: refused, never ready), and `shutdown()` deletes the
+   * group (Kafka would keep it for a week). `reused`: the group id comes from a configured node id, so a previous
+   * process's offsets may be there; the first start deletes the group, so the empty view is read from the log start
+   * instead of resumed at the end. `new`: a random id, nothing to delete (and no Kafka DELETE permission needed to
+   * start). A restart within the process keeps the offsets: the view it feeds is still held.
    */
-  groupPerProcess?: boolean;
+  groupPerProcess?: 'new' | 'reused';
 }
 
 /** One partition's log start (`low`) and end (`high`, the next offset to be written), full topic name. */
@@ -181,7 +188,7 @@ export class EventConsumer<Tx> {
     this.stopping = false;
     this.crashed = undefined;
     await this.admin.connect();
-    if (this.options.groupPerProcess === true && !this.startedBefore) {
+    if (this.options.groupPerProcess === 'reused' && !this.startedBefore) {
       // A crashed previous process's member is gone after its session timeout; wait that long, and a little more.
       const waitMs = (this.options.sessionTimeoutMs ?? 30_000) + 5000;
       await forgetCommittedOffsets(this.admin, this.options.groupId, {
@@ -217,12 +224,17 @@ export class EventConsumer<Tx> {
   async shutdown(): Promise<void> {
     this.stopping = true;
     await this.consumer.disconnect();
-    if (this.options.groupPerProcess === true && this.startedBefore) {
-      try {
-        await this.admin.deleteGroups([this.options.groupId]);
-      } catch (error) {
+    if (this.options.groupPerProcess !== undefined && this.startedBefore) {
+      const code = await deleteGroup(this.admin, this.options.groupId).catch((error: unknown) => {
         this.options.logger.warn(
           { ...errorDetails(error), group: this.options.groupId },
+          'could not delete the view group',
+        );
+        return undefined;
+      });
+      if (code !== undefined && code !== GROUP_ID_NOT_FOUND) {
+        this.options.logger.warn(
+          { group: this.options.groupId, code },
           'could not delete the view group at shutdown; Kafka forgets it after its offsets retention',
         );
       }
@@ -372,6 +384,9 @@ export class EventConsumer<Tx> {
     // A newer join supersedes this one: its assignment is the one that counts.
     for (let attempt = 0; !this.stopping && generation === this.joinGeneration; attempt++) {
       try {
+        if (this.options.groupPerProcess !== undefined && !(await this.holdsEveryPartition(assignment, generation))) {
+          return;
+        }
         await this.computeCatchUpTargets(assignment, generation);
         return;
       } catch (error) {
@@ -382,6 +397,28 @@ export class EventConsumer<Tx> {
         await this.pause(backoffDelay(attempt, 250, 5000));
       }
     }
+  }
+
+  /**
+   * A view's group has this process as its only member, so it is assigned every partition. Fewer means another
+   * member (two processes started with one node id at once): each would hold part of a view and think it whole, so
+   * this consumer gives up (never ready; its restart waits for the group to empty, or refuses).
+   */
+  private async holdsEveryPartition(assignment: Record<string, number[]>, generation: number): Promise<boolean> {
+    for (const topic of this.topicsByName.keys()) {
+      const partitions = await this.admin.fetchTopicOffsets(topic);
+      const assigned = assignment[topic]?.length ?? 0;
+      if (generation !== this.joinGeneration || assigned >= partitions.length) continue;
+      const error = new ViewGroupInUseError(
+        this.options.groupId,
+        `has another member: this process was assigned ${assigned} of ${topic}'s ${partitions.length} partitions`,
+      );
+      this.crashed = error.message;
+      this.running = false;
+      this.options.logger.error({ ...errorDetails(error), group: this.options.groupId }, 'view consumer gave up');
+      return false;
+    }
+    return true;
   }
 
   private isStopping(): boolean {

@@ -49,10 +49,26 @@ describe('forgetCommittedOffsets: a view group deleted before its first start', 
     expect(calls.length).toBeGreaterThan(1);
   });
 
-  it('gives up quietly while waiting once told to abandon (the consumer is stopping)', async () => {
+  it('gives up quietly, without asking Kafka again, once told to abandon (the consumer is stopping)', async () => {
     const { admin, calls } = adminAnswering([68]);
-    await forgetCommittedOffsets(admin, 'verifier-node-1', { ...options, abandon: () => true });
+    let stopping = false;
+    const giving = forgetCommittedOffsets(admin, 'verifier-node-1', {
+      ...options,
+      retryEveryMs: 60_000,
+      abandon: () => stopping,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stopping = true;
+    const stoppedAt = Date.now();
+    await giving;
+    expect(Date.now() - stoppedAt).toBeLessThan(1000);
     expect(calls).toHaveLength(1);
+  });
+
+  it('asks again while the coordinator is loading or moving, then deletes', async () => {
+    const { admin, calls } = adminAnswering([14, 16, 0]);
+    await forgetCommittedOffsets(admin, 'verifier-node-1', options);
+    expect(calls).toHaveLength(3);
   });
 
   it('fails on any other error (no permission to delete the group), rather than resume an empty view', async () => {

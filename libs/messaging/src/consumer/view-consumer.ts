@@ -26,7 +26,12 @@ export interface ViewConsumerOptions {
  * delivery applied, since a view's handlers set state. Register its handlers with `.on(...)`.
  */
 export function viewConsumer(
-  options: ViewConsumerOptions & { groupId: string; topics: readonly TopicDefinition[] },
+  options: ViewConsumerOptions & {
+    groupId: string;
+    topics: readonly TopicDefinition[];
+    /** The group id names a configured node id (so the same at the next start), not a random one. */
+    nodeIdConfigured: boolean;
+  },
 ): EventConsumer<undefined> {
   return new EventConsumer<undefined>({
     kafka: options.kafka,
@@ -34,7 +39,7 @@ export function viewConsumer(
     topics: options.topics,
     topicPrefix: options.topicPrefix,
     fromBeginning: true,
-    groupPerProcess: true,
+    groupPerProcess: options.nodeIdConfigured ? 'reused' : 'new',
     catalog: options.catalog,
     processedEvents: new ApplyEveryDelivery(),
     deadLetters: options.deadLetters,

@@ -32,6 +32,7 @@ export class VerifierView {
   readonly revocations = new RevocationIndex();
   readonly freshness: ViewFreshness<readonly PartitionEnds[]>;
   readonly nodeId: string;
+  private readonly nodeIdConfigured: boolean;
 
   /** `keyring`: the deployment's KEK, which opens HS256 secrets; without it HS256 keys stay unknown here. */
   constructor(
@@ -40,6 +41,7 @@ export class VerifierView {
     this.keys = new VerificationKeySet(options.keyring);
     this.freshness = new ViewFreshness(options.staleness);
     this.nodeId = options.nodeId ?? defaultViewNodeId();
+    this.nodeIdConfigured = options.nodeId !== undefined;
   }
 
   /** What reads the topics' ends for `freshness`: run it beside the consumer (a BackgroundWorker). */
@@ -60,6 +62,7 @@ export class VerifierView {
   consumer(options: ViewConsumerOptions): EventConsumer<undefined> {
     return viewConsumer({
       ...options,
+      nodeIdConfigured: this.nodeIdConfigured,
       groupId: `${options.topicPrefix}tessera-verifier-${this.nodeId}`,
       topics: VIEW_TOPICS,
     })

@@ -56,6 +56,7 @@ export function viewWorkers(view: VerifierView, verifier: ExpiringEntries, conne
     name: consumer.name,
     start: () => consumer.start(),
     stop: () => consumer.stop(),
+    shutdown: () => consumer.shutdown(),
     needsRestart: () => consumer.needsRestart(),
     // Healthy once caught up, and from then on: a broker away leaves the view as it was, and the staleness policy
     // (the probe) decides whether it still serves.
