@@ -30,6 +30,32 @@ describe('IntervalWorker', () => {
     expect(rounds).toBe(stoppedAt);
   });
 
+  it('skips the ticks that come while a round still runs: rounds never overlap', async () => {
+    const { logger } = capture();
+    let running = 0;
+    let overlapped = false;
+    let rounds = 0;
+    const worker = new IntervalWorker(
+      'slow round',
+      10,
+      async () => {
+        running += 1;
+        overlapped ||= running > 1;
+        rounds += 1;
+        await new Promise((resolve) => setTimeout(resolve, 55));
+        running -= 1;
+      },
+      logger,
+    );
+    await worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await worker.stop();
+    expect(overlapped).toBe(false);
+    // About one round per 55 ms (fewer on a loaded machine), not one per 10 ms tick.
+    expect(rounds).toBeGreaterThanOrEqual(1);
+    expect(rounds).toBeLessThanOrEqual(5);
+  });
+
   it('logs a failed round and goes on with the next', async () => {
     const { logger, lines } = capture();
     let rounds = 0;
