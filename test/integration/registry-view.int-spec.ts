@@ -28,7 +28,7 @@ import {
   revocationEvent,
 } from '../../libs/registry-view/src/testing/registry-events';
 import { eventually } from '../support/eventually';
-import { produceRaw } from '../support/kafka-probe';
+import { consumerGroups, produceRaw } from '../support/kafka-probe';
 import { catalog, provisionTopics, testKafka } from '../support/messaging-fixture';
 import { publishEvent } from '../support/publish-event';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
@@ -230,20 +230,11 @@ describe('the registry view, fed by the compacted topics (real broker)', () => {
   });
 
   it("deletes a view's consumer group at shutdown, so none is left behind for Kafka to keep", async () => {
-    const groupsOf = async () => {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        return (await admin.listGroups()).groups.map(({ groupId }) => groupId);
-      } finally {
-        await admin.disconnect();
-      }
-    };
     const group = `${prefix}tessera-registry-view-leaving-${suffix}`;
     const leaving = await startView('leaving');
-    expect(await groupsOf()).toContain(group);
+    expect(await consumerGroups(env.kafkaBrokers)).toContain(group);
     await leaving.consumer.shutdown();
-    expect(await groupsOf()).not.toContain(group);
+    expect(await consumerGroups(env.kafkaBrokers)).not.toContain(group);
   });
 
   it('forgets the expired registration and override on purgeExpired, and keeps the rest', () => {

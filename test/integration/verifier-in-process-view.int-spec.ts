@@ -5,6 +5,7 @@ import { startVerifierView } from '@tessera/verifier';
 import { Registry } from 'prom-client';
 import { genuineClaims, signingKeyEvent } from '../../libs/verifier/src/testing/token-fixtures';
 import { eventually } from '../support/eventually';
+import { consumerGroups } from '../support/kafka-probe';
 import { provisionTopics, testKafka } from '../support/messaging-fixture';
 import { publishEvent } from '../support/publish-event';
 import { testEnvironment, uniqueSuffix } from '../support/test-environment';
@@ -24,16 +25,6 @@ const revokeDevice = (deviceId: string) =>
     createdAt: new Date().toISOString(),
     expiresAt: null,
   });
-
-const groups = async () => {
-  const admin = testKafka(env.kafkaBrokers).admin();
-  await admin.connect();
-  try {
-    return (await admin.listGroups()).groups.map(({ groupId }) => groupId);
-  } finally {
-    await admin.disconnect();
-  }
-};
 
 describe('startVerifierView: a verifier view held in this process (real broker)', () => {
   beforeAll(async () => {
@@ -80,12 +71,12 @@ describe('startVerifierView: a verifier view held in this process (real broker)'
       await expect(tessera.verifier.verify(token, {})).resolves.toMatchObject({ reason: 'revoked-device' });
       // The consumer's metrics went to the registry given.
       expect(await metricsRegistry.metrics()).toContain('tessera_kafka_messages_consumed_total');
-      expect(await groups()).toContain(`${prefix}tessera-verifier-${tessera.view.nodeId}`);
+      expect(await consumerGroups(env.kafkaBrokers)).toContain(`${prefix}tessera-verifier-${tessera.view.nodeId}`);
     } finally {
       await tessera.stop();
     }
     // Its stop is the last: the view's group goes with it, not left for Kafka to keep a week.
-    expect(await groups()).not.toContain(`${prefix}tessera-verifier-${tessera.view.nodeId}`);
+    expect(await consumerGroups(env.kafkaBrokers)).not.toContain(`${prefix}tessera-verifier-${tessera.view.nodeId}`);
   });
 
   it('without a broker: not ready, fail-closed refuses as stale-view, and a stop ends the wait for ready', async () => {

@@ -101,3 +101,14 @@ export async function produceRaw(
     await producer.disconnect();
   }
 }
+
+/** The consumer groups the broker holds now, by id. */
+export async function consumerGroups(brokers: string[]): Promise<string[]> {
+  const admin = new Kafka({ clientId: 'tessera-test-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return (await admin.listGroups()).groups.map(({ groupId }) => groupId);
+  } finally {
+    await admin.disconnect();
+  }
+}

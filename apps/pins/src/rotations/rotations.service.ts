@@ -41,12 +41,8 @@ function pinSetRefusal(problems: PinSetProblem[]): PinSetRefusal {
 }
 
 function pinSetRefused(problems: PinSetProblem[], status: 400 | 409): never {
-  const body = {
-    statusCode: status,
-    reason: 'pin-set-refused',
-    message: problems.map((problem) => problem.message).join('; '),
-    problems,
-  };
+  const { code, message } = pinSetRefusal(problems);
+  const body = { statusCode: status, reason: code, message, problems };
   throw status === 400 ? new BadRequestException(body) : new ConflictException(body);
 }
 

@@ -214,27 +214,26 @@ export class EventConsumer<Tx> {
 
   /** Lets the message in flight finish (or abandons its retries, uncommitted), then leaves the group. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    await this.consumer.disconnect();
-    await this.admin.disconnect();
-    this.running = false;
+    await this.leave({ deleteOwnGroup: false });
   }
 
   /** The last stop, at the service's shutdown: as stop(), and a group of this process alone is deleted. */
   async shutdown(): Promise<void> {
+    await this.leave({ deleteOwnGroup: this.options.groupPerProcess !== undefined && this.startedBefore });
+  }
+
+  private async leave({ deleteOwnGroup }: { deleteOwnGroup: boolean }): Promise<void> {
     this.stopping = true;
     await this.consumer.disconnect();
-    if (this.options.groupPerProcess !== undefined && this.startedBefore) {
-      const code = await deleteGroup(this.admin, this.options.groupId).catch((error: unknown) => {
+    if (deleteOwnGroup) {
+      // Best effort: a group left behind costs only Kafka's bookkeeping until its offsets retention.
+      const outcome = await deleteGroup(this.admin, this.options.groupId).catch((error: unknown) => error);
+      if (outcome !== undefined && outcome !== GROUP_ID_NOT_FOUND) {
         this.options.logger.warn(
-          { ...errorDetails(error), group: this.options.groupId },
-          'could not delete the view group',
-        );
-        return undefined;
-      });
-      if (code !== undefined && code !== GROUP_ID_NOT_FOUND) {
-        this.options.logger.warn(
-          { group: this.options.groupId, code },
+          {
+            group: this.options.groupId,
+            ...(typeof outcome === 'number' ? { code: outcome } : errorDetails(outcome)),
+          },
           'could not delete the view group at shutdown; Kafka forgets it after its offsets retention',
         );
       }

@@ -33,8 +33,11 @@ describe('forgetCommittedOffsets: a view group deleted before its first start', 
     expect(calls).toHaveLength(1);
   });
 
-  it("waits for a previous process's member to leave, then deletes", async () => {
-    const { admin, calls } = adminAnswering([68, 68, 0]);
+  it.each([
+    ["a previous process's member to leave", [68, 68, 0]],
+    ['a coordinator that is loading or moving', [14, 16, 0]],
+  ])('waits for %s, asking again, then deletes', async (_, codes) => {
+    const { admin, calls } = adminAnswering(codes);
     await forgetCommittedOffsets(admin, 'verifier-node-1', options);
     expect(calls).toHaveLength(3);
   });
@@ -63,12 +66,6 @@ describe('forgetCommittedOffsets: a view group deleted before its first start', 
     await giving;
     expect(Date.now() - stoppedAt).toBeLessThan(1000);
     expect(calls).toHaveLength(1);
-  });
-
-  it('asks again while the coordinator is loading or moving, then deletes', async () => {
-    const { admin, calls } = adminAnswering([14, 16, 0]);
-    await forgetCommittedOffsets(admin, 'verifier-node-1', options);
-    expect(calls).toHaveLength(3);
   });
 
   it('fails on any other error (no permission to delete the group), rather than resume an empty view', async () => {
